@@ -1,0 +1,49 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup setup-test browser cypher-linter lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## run: install, load the sample data into the embedded store if it is empty, serve on :8000
+run: setup
+	$(BIN)/skillgraph demo --host 127.0.0.1 --port 8000
+
+## browser: Debian's Chromium for the browser tests (skipped where apt-get is unavailable)
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "chromium not installed and apt-get not usable: browser tests will be skipped"; fi
+
+## cypher-linter: Neo4j's own Cypher parser (npm), used to check every statement we send
+cypher-linter:
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --no-save --no-package-lock --engine-strict=false --loglevel=error --prefix tests/cypherlint; \
+	else echo "npm not found: the Cypher lint tests will be skipped"; fi
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## test: install everything the suite needs, then run all of it
+test: setup browser cypher-linter
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python bench/ingest.py --offers 20000
+
+clean:
+	rm -rf $(VENV) var tests/cypherlint/node_modules

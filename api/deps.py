@@ -1,0 +1,24 @@
+"""Dependencies shared by the routes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.settings import Settings
+from graph.store import Store
+
+
+def get_store(request: Request) -> Store:
+    """The store opened in the app's lifespan."""
+    return request.app.state.store  # type: ignore[no-any-return]
+
+
+def get_app_settings(request: Request) -> Settings:
+    """The settings the app was built with."""
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]

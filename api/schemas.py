@@ -1,0 +1,80 @@
+"""Response models of the HTTP API."""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from graph import model
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """A page of a list, with the total number of matches."""
+
+    data: list[T]
+    count: int = Field(description="Total number of matches, all pages together")
+
+
+class Ref(BaseModel):
+    """A neighbour in a detail page."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+
+
+class OrganisationDetail(model.Organisation):
+    projects: list[Ref] = []
+    offers: list[Ref] = []
+    expertise: list[Ref] = []
+    needs: list[Ref] = []
+    priorities: list[Ref] = []
+    partners: list[Ref] = []
+
+
+class ProjectDetail(model.Project):
+    participants: list[Ref] = []
+    competences: list[Ref] = []
+    countries: list[Ref] = []
+    priorities: list[Ref] = []
+
+
+class TrainingOfferDetail(model.TrainingOffer):
+    providers: list[Ref] = []
+    competences: list[Ref] = []
+    countries: list[Ref] = []
+
+
+class CompetenceDetail(model.Competence):
+    needed_by: list[Ref] = []
+    expertise_of: list[Ref] = []
+    taught_by: list[Ref] = []
+    targeted_by: list[Ref] = []
+    broader: list[Ref] = []
+
+
+class PriorityDetail(model.Priority):
+    raised_by: list[Ref] = []
+    projects: list[Ref] = []
+    offers: list[Ref] = []
+
+
+class Health(BaseModel):
+    status: str
+    backend: str
+    revision: int
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: dict[str, object] | list[object] | None = None
+
+
+class ErrorResponse(BaseModel):
+    """The one shape of every error."""
+
+    error: ErrorBody

@@ -1,0 +1,1 @@
+"""The graph: its model, its schema and the stores that hold it."""

@@ -1,0 +1,129 @@
+"""The server store: Neo4j 5 through the official driver.
+
+One driver per store object (and so per process); ``database_`` on every call; reads in
+read transactions, writes in one explicit transaction per file; uniqueness constraints
+before any ``MERGE`` (key constraints are Enterprise-only, uniqueness is not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import neo4j
+from neo4j.exceptions import AuthError, CypherSyntaxError, Neo4jError, ServiceUnavailable
+
+from graph import cypher
+from graph.errors import QueryRefused, StoreUnavailable
+from graph.schema import INDEXES, META_ID, META_LABEL, NodeKind, RelType
+from graph.store import Row, batches
+
+
+def schema_statements() -> list[str]:
+    """Constraints and indexes derived from :mod:`graph.schema`, all idempotent."""
+    statements = []
+    for label in [*NodeKind, META_LABEL]:
+        name = str(label).lower()
+        statements.append(
+            f"CREATE CONSTRAINT {name}_id IF NOT EXISTS "
+            f"FOR (n:{cypher.q(label)}) REQUIRE n.id IS UNIQUE"
+        )
+    for kind, props in INDEXES.items():
+        for prop in props:
+            statements.append(
+                f"CREATE INDEX {kind.value.lower()}_{prop} IF NOT EXISTS "
+                f"FOR (n:{cypher.q(kind)}) ON (n.{cypher.q(prop)})"
+            )
+    return statements
+
+
+class Neo4jTransaction:
+    """Batched writes inside one explicit Neo4j transaction."""
+
+    def __init__(self, tx: neo4j.Transaction, now: str) -> None:
+        self._tx = tx
+        self._now = now
+
+    def run(self, statement: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        return self._tx.run(statement, dict(params or {})).data()
+
+    def upsert_nodes(self, kind: NodeKind, rows: Sequence[Row]) -> int:
+        statement = cypher.upsert_nodes(kind, cypher.row_properties(kind, rows))
+        for batch in batches(rows):
+            self._tx.run(statement, {"rows": list(batch), "now": self._now}).consume()
+        return len(rows)
+
+    def upsert_edges(self, rel: RelType, src: NodeKind, dst: NodeKind, rows: Sequence[Row]) -> int:
+        statement = cypher.upsert_edges(rel, src, dst)
+        for batch in batches(rows):
+            self._tx.run(statement, {"rows": list(batch)}).consume()
+        return len(rows)
+
+    def delete_edges(
+        self, rel: RelType, src: NodeKind, dst: NodeKind, ids: Sequence[str], *, from_source: bool
+    ) -> None:
+        statement = cypher.delete_edges(rel, src, dst, from_source=from_source)
+        for start in range(0, len(ids), 5_000):
+            self._tx.run(statement, {"ids": list(ids[start : start + 5_000])}).consume()
+
+
+class Neo4jStore:
+    """A Neo4j 5 database reached over Bolt."""
+
+    backend = "neo4j"
+
+    def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
+        self.uri = uri
+        self.database = database
+        try:
+            self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+            self._driver.verify_connectivity()
+        except (ServiceUnavailable, AuthError, ValueError, OSError) as error:
+            raise StoreUnavailable(f"cannot reach Neo4j at {uri}: {error}") from None
+
+    def ensure_schema(self) -> None:
+        """Create the uniqueness constraints and indexes (idempotent)."""
+        for statement in schema_statements():
+            self._driver.execute_query(statement, database_=self.database)
+
+    def run(
+        self,
+        cypher_text: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> list[dict[str, Any]]:
+        """Run a statement in a read transaction (a write statement fails there)."""
+        query = neo4j.Query(cypher_text, timeout=timeout)  # type: ignore[arg-type]
+        try:
+            with self._driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS
+            ) as session:
+                return session.execute_read(lambda tx: tx.run(query, dict(params or {})).data())
+        except ServiceUnavailable as error:
+            raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {error}") from None
+        except (CypherSyntaxError, Neo4jError) as error:
+            raise QueryRefused(error.message or str(error)) from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Neo4jTransaction]:
+        """One explicit write transaction; rolled back on any exception."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._driver.session(database=self.database) as session:
+            tx = session.begin_transaction()
+            try:
+                yield Neo4jTransaction(tx, now)
+                tx.run(cypher.BUMP_REVISION, {"id": META_ID}).consume()
+            except BaseException:
+                tx.rollback()
+                raise
+            tx.commit()
+
+    def revision(self) -> int:
+        rows = self.run(cypher.READ_REVISION, {"id": META_ID})
+        return int(rows[0]["revision"]) if rows else 0
+
+    def close(self) -> None:
+        self._driver.close()

@@ -1,0 +1,70 @@
+"""The one narrow interface both stores implement."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+from graph.schema import NodeKind, RelType
+
+Row = Mapping[str, Any]
+
+#: Rows per ``UNWIND $rows`` statement.
+BATCH_SIZE = 5_000
+
+
+class Transaction(Protocol):
+    """Writes that land together or not at all."""
+
+    def upsert_nodes(self, kind: NodeKind, rows: Sequence[Row]) -> int:
+        """Merge nodes by id; every row carries every writable property. Returns rows sent."""
+        ...
+
+    def upsert_edges(self, rel: RelType, src: NodeKind, dst: NodeKind, rows: Sequence[Row]) -> int:
+        """Merge edges between existing nodes; rows carry ``a``, ``b`` and properties."""
+        ...
+
+    def delete_edges(
+        self, rel: RelType, src: NodeKind, dst: NodeKind, ids: Sequence[str], *, from_source: bool
+    ) -> None:
+        """Delete the ``rel`` edges that start (or end) at the given node ids."""
+        ...
+
+    def run(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run one statement inside the transaction."""
+        ...
+
+
+class Store(Protocol):
+    """A graph store: the embedded LadybugDB or a Neo4j server."""
+
+    backend: str
+
+    def ensure_schema(self) -> None:
+        """Create (or extend) tables, constraints and indexes from :mod:`graph.schema`."""
+        ...
+
+    def transaction(self) -> AbstractContextManager[Transaction]:
+        """A write transaction: commits on normal exit, rolls back on an exception."""
+        ...
+
+    def run(
+        self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None
+    ) -> list[dict[str, Any]]:
+        """Run a read statement and return its rows as dicts (aborted after ``timeout`` s)."""
+        ...
+
+    def revision(self) -> int:
+        """A number that changes on every committed write."""
+        ...
+
+    def close(self) -> None:
+        """Release the store."""
+        ...
+
+
+def batches(rows: Sequence[Row], size: int = BATCH_SIZE) -> Iterator[Sequence[Row]]:
+    """Split rows into batches of at most ``size`` rows."""
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]

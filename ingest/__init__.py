@@ -1,0 +1,1 @@
+"""Reading source files into the graph: parse, validate, resolve references, write."""

@@ -1,0 +1,65 @@
+"""The ingest report: what was read, written, rejected and how references resolved."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Rejection(BaseModel):
+    """A row that was not written, and why."""
+
+    location: str
+    column: str | None = None
+    reason: str
+
+
+class FuzzyMatch(BaseModel):
+    """A reference resolved by name similarity rather than by id or exact name."""
+
+    location: str
+    column: str
+    value: str
+    matched_id: str
+    matched_name: str
+    score: float
+
+
+class Unresolved(BaseModel):
+    """A reference that matched nothing; its link was not written."""
+
+    location: str
+    column: str
+    value: str
+
+
+class FileReport(BaseModel):
+    """One file's outcome."""
+
+    file: str
+    kind: str | None = None
+    readable: bool = True
+    rows_read: int = 0
+    rows_written: int = 0
+    rows_rejected: int = 0
+    error: str | None = Field(default=None, description="Why nothing of the file was written")
+    notice: str | None = None
+    rejected: list[Rejection] = Field(default_factory=list)
+    fuzzy_matches: list[FuzzyMatch] = Field(default_factory=list)
+    unresolved: list[Unresolved] = Field(default_factory=list)
+    organisations_created: list[str] = Field(default_factory=list)
+    unclassified_answers: list[str] = Field(default_factory=list)
+
+
+class IngestReport(BaseModel):
+    """The outcome of one ingest call, with its exit status."""
+
+    files: list[FileReport] = Field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """0 all written, 1 rows or files rejected, 2 a file could not be read at all."""
+        if any(not f.readable for f in self.files):
+            return 2
+        if any(f.error or f.rows_rejected for f in self.files):
+            return 1
+        return 0

@@ -1,0 +1,87 @@
+"""Parsing single cells; each parser raises ``ValueError`` with a message for the user."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pycountry
+
+LIST_SEPARATOR = ";"
+
+#: Codes some sources write that ISO 3166-1 does not (CORDIS and the EU use EL and UK).
+COUNTRY_ALIASES = {"EL": "GR", "UK": "GB"}
+
+
+def text(cell: str) -> str | None:
+    """The cell, or None when it is empty."""
+    return cell or None
+
+
+def items(cell: str) -> list[str]:
+    """A ``;``-separated list cell, empty items dropped."""
+    return [part.strip() for part in cell.split(LIST_SEPARATOR) if part.strip()]
+
+
+def iso_date(cell: str) -> date | None:
+    """An ISO 8601 date (a datetime keeps its date part)."""
+    if not cell:
+        return None
+    try:
+        return date.fromisoformat(cell[:10])
+    except ValueError:
+        raise ValueError(f"{cell!r} is not an ISO 8601 date (YYYY-MM-DD)") from None
+
+
+def number(cell: str) -> float | None:
+    """A decimal number; a comma as decimal separator is accepted when it is the only one."""
+    if not cell:
+        return None
+    cleaned = cell.replace(" ", "").replace("\u00a0", "")
+    if "," in cleaned and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        return float(cleaned)
+    except ValueError:
+        raise ValueError(f"{cell!r} is not a number") from None
+
+
+def integer(cell: str) -> int | None:
+    """A whole number."""
+    value = number(cell)
+    if value is None:
+        return None
+    if not value.is_integer():
+        raise ValueError(f"{cell!r} is not a whole number")
+    return int(value)
+
+
+def boolean(cell: str) -> bool | None:
+    """yes/no, true/false, 1/0."""
+    if not cell:
+        return None
+    lowered = cell.strip().lower()
+    if lowered in {"1", "true", "yes", "y"}:
+        return True
+    if lowered in {"0", "false", "no", "n"}:
+        return False
+    raise ValueError(f"{cell!r} is not yes or no")
+
+
+def country(cell: str) -> str:
+    """An ISO 3166-1 alpha-2 code from a code or an English name."""
+    value = cell.strip()
+    code = COUNTRY_ALIASES.get(value.upper(), value.upper())
+    if len(code) == 2 and pycountry.countries.get(alpha_2=code):
+        return code
+    try:
+        return str(pycountry.countries.lookup(value).alpha_2)
+    except LookupError:
+        raise ValueError(
+            f"{cell!r} is not a known country (ISO 3166-1 code or English name)"
+        ) from None
+
+
+def country_name(code: str) -> str:
+    """The English short name of a country code."""
+    found = pycountry.countries.get(alpha_2=code)
+    return str(getattr(found, "common_name", None) or found.name) if found else code

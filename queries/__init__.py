@@ -1,0 +1,1 @@
+"""Reads and analyses over the graph: pure functions returning typed results."""

@@ -1,0 +1,147 @@
+"""The same assertions against every reachable store."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.schema import NodeKind, RelType
+from graph.store import Store
+
+COMPETENCES = [
+    {"id": f"c-{i}", "label": f"Competence {i}", "alt_labels": [], "esco_uri": None,
+     "group": None, "source": "s1", "fingerprint": "v1"}
+    for i in range(2500)
+]  # fmt: skip
+ORGS = [
+    {
+        "id": "o-1",
+        "name": "Alpha GmbH",
+        "member": True,
+        "type": "oem",
+        "source": "s1",
+        "fingerprint": "v1",
+    },
+    {
+        "id": "o-2",
+        "name": "Beta SA",
+        "member": False,
+        "type": "other",
+        "source": "s1",
+        "fingerprint": "v1",
+    },
+]
+COUNT_COMPETENCES = "MATCH (c:Competence) RETURN count(c) AS n"
+COUNT_NEEDS = "MATCH (:Organisation)-[e:NEEDS]->(:Competence) RETURN count(e) AS n"
+
+
+def _count(store: Store, statement: str) -> int:
+    return int(store.run(statement)[0]["n"])
+
+
+def test_upserts_in_batches_and_reads_back(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.upsert_nodes(NodeKind.COMPETENCE, COMPETENCES)
+        tx.upsert_nodes(NodeKind.ORGANISATION, ORGS)
+        tx.upsert_edges(RelType.NEEDS, NodeKind.ORGANISATION, NodeKind.COMPETENCE,
+                        [{"a": "o-1", "b": "c-1"}, {"a": "o-1", "b": "c-2"}, {"a": "o-2", "b": "c-1"}])  # fmt: skip
+    assert _count(store, COUNT_COMPETENCES) == 2500
+    assert _count(store, COUNT_NEEDS) == 3
+    rows = store.run(
+        "MATCH (o:Organisation {id: $id}) RETURN o.name AS name, o.member AS member", {"id": "o-2"}
+    )
+    assert rows == [{"name": "Beta SA", "member": False}]
+
+
+def test_upserting_twice_changes_no_count(store: Store) -> None:
+    for _ in range(2):
+        with store.transaction() as tx:
+            tx.upsert_nodes(NodeKind.ORGANISATION, ORGS)
+            tx.upsert_nodes(NodeKind.COMPETENCE, COMPETENCES[:3])
+            tx.upsert_edges(
+                RelType.NEEDS,
+                NodeKind.ORGANISATION,
+                NodeKind.COMPETENCE,
+                [{"a": "o-1", "b": "c-1"}],
+            )
+    assert _count(store, COUNT_COMPETENCES) == 3
+    assert _count(store, COUNT_NEEDS) == 1
+
+
+def test_a_failed_transaction_leaves_the_store_unchanged(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.upsert_nodes(NodeKind.ORGANISATION, ORGS)
+    revision = store.revision()
+    with pytest.raises(ValueError, match="half way"), store.transaction() as tx:
+        tx.upsert_nodes(NodeKind.COMPETENCE, COMPETENCES)
+        raise ValueError("failure half way")
+    assert _count(store, COUNT_COMPETENCES) == 0
+    assert store.revision() == revision
+
+
+def test_revision_changes_on_every_write(store: Store) -> None:
+    before = store.revision()
+    with store.transaction() as tx:
+        tx.upsert_nodes(NodeKind.ORGANISATION, ORGS[:1])
+    middle = store.revision()
+    with store.transaction() as tx:
+        tx.upsert_nodes(NodeKind.ORGANISATION, ORGS[:1])
+    assert before < middle < store.revision()
+
+
+def test_updated_at_moves_only_when_the_row_changed(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.upsert_nodes(NodeKind.ORGANISATION, ORGS)
+    read = "MATCH (o:Organisation) RETURN o.id AS id, o.updated_at AS u, o.created_at AS c, o.name AS name ORDER BY o.id"
+    first = store.run(read)
+    # Make the stored timestamps recognisably old, then re-send one unchanged and one changed row.
+    with store.transaction() as tx:
+        tx.run(
+            "MATCH (o:Organisation) SET o.updated_at = '2000-01-01', o.created_at = '2000-01-01'"
+        )
+        changed = dict(ORGS[1], name="Beta Renamed SA", fingerprint="v2")
+        tx.upsert_nodes(NodeKind.ORGANISATION, [ORGS[0], changed])
+    after = {row["id"]: row for row in store.run(read)}
+    assert after["o-1"]["u"] == "2000-01-01"
+    assert after["o-2"]["u"] > "2000-01-01"
+    assert after["o-2"]["name"] == "Beta Renamed SA"
+    assert after["o-2"]["c"] == "2000-01-01"  # creation time is kept
+    assert len(first) == 2
+
+
+def test_rows_that_omit_a_property_leave_it_unchanged(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.upsert_nodes(NodeKind.ORGANISATION, ORGS[:1])
+        tx.upsert_nodes(
+            NodeKind.ORGANISATION, [{"id": "o-1", "name": "Alpha GmbH", "fingerprint": "v3"}]
+        )
+    rows = store.run("MATCH (o:Organisation {id: 'o-1'}) RETURN o.member AS member, o.type AS type")
+    assert rows == [{"member": True, "type": "oem"}]
+
+
+def test_null_only_columns_of_every_type_are_written(store: Store) -> None:
+    offer = {"id": "t-1", "title": "T", "eqf_level": None, "duration_hours": None, "languages": [],
+             "mode": None, "source": "s", "fingerprint": "f"}  # fmt: skip
+    with store.transaction() as tx:
+        tx.upsert_nodes(NodeKind.TRAINING_OFFER, [offer])
+    rows = store.run("MATCH (t:TrainingOffer) RETURN t.eqf_level AS eqf, t.languages AS languages")
+    assert rows == [{"eqf": None, "languages": []}]
+
+
+def test_delete_edges_removes_only_those_of_the_given_nodes(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.upsert_nodes(NodeKind.ORGANISATION, ORGS)
+        tx.upsert_nodes(NodeKind.COMPETENCE, COMPETENCES[:2])
+        tx.upsert_edges(RelType.NEEDS, NodeKind.ORGANISATION, NodeKind.COMPETENCE,
+                        [{"a": "o-1", "b": "c-0"}, {"a": "o-2", "b": "c-1"}])  # fmt: skip
+        tx.delete_edges(
+            RelType.NEEDS, NodeKind.ORGANISATION, NodeKind.COMPETENCE, ["o-1"], from_source=True
+        )
+    rows = store.run("MATCH (o:Organisation)-[:NEEDS]->(c:Competence) RETURN o.id AS o, c.id AS c")
+    assert rows == [{"o": "o-2", "c": "c-1"}]
+
+
+def test_unknown_properties_are_refused_before_any_cypher(store: Store) -> None:
+    with pytest.raises(ValueError, match="no properties"), store.transaction() as tx:
+        tx.upsert_nodes(
+            NodeKind.ORGANISATION, [{"id": "x", "name) DETACH DELETE n //": 1, "fingerprint": "f"}]
+        )
