@@ -13,7 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     """Everything the CLI and the API can be told from outside."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
     store: Literal["embedded", "neo4j"] = Field("embedded", validation_alias="SKILLGRAPH_STORE")
     data_dir: Path = Field(Path("var/graph"), validation_alias="SKILLGRAPH_DATA_DIR")

@@ -1,0 +1,1 @@
+"""Views of the graph: interactive networks and report charts, drawn from query results."""
