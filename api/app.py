@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from api import errors
-from api.routes import entities, health
+from api.cache import RevisionCache
+from api.routes import analysis, changes, cypher, entities, health, ingest, search
+from api.security import require_read_key
 from api.settings import Settings, get_settings
 from api.stores import open_store
 
@@ -21,6 +24,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.store = open_store(settings)
+        app.state.cache = RevisionCache(app.state.store)
         try:
             yield
         finally:
@@ -33,6 +37,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type", "If-None-Match"],
+            expose_headers=["ETag"],
+        )
     app.include_router(health.router)
-    app.include_router(entities.router)
+    readers = [Depends(require_read_key)]
+    for module in (entities, search, changes, analysis):
+        app.include_router(module.router, dependencies=readers)
+    app.include_router(cypher.router)
+    app.include_router(ingest.router)
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -10,10 +11,12 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from pydantic import SecretStr
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from api.report_cli import report_app
 from api.settings import Settings, get_settings
 from api.stores import open_store
 from graph.errors import SkillGraphError
@@ -30,6 +33,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+app.add_typer(report_app, name="report")
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
@@ -162,12 +166,7 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
     """Serve the HTTP API."""
-    import uvicorn
-
-    from api.app import create_app
-
-    settings = get_settings()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    _serve(get_settings(), host, port)
 
 
 @app.command()
@@ -183,7 +182,19 @@ def demo(
             report = run_ingest(store, [SAMPLE_DIR])
             written = sum(f.rows_written for f in report.files)
             err.print(f"loaded the sample data: {written} rows from {SAMPLE_DIR}", highlight=False)
-    serve(host=host, port=port)
+    if settings.api_key is None:
+        key = secrets.token_urlsafe(24)
+        settings = settings.model_copy(update={"api_key": SecretStr(key)})
+        err.print(f"API key for writes in this demo (POST /ingest): {key}", highlight=False)
+    _serve(settings, host, port)
+
+
+def _serve(settings: Settings, host: str | None, port: int | None) -> None:
+    import uvicorn
+
+    from api.app import create_app
+
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
 
 
 def main() -> None:

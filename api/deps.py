@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from api.cache import RevisionCache
 from api.settings import Settings
 from graph.store import Store
 
@@ -20,5 +21,11 @@ def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
+def get_cache(request: Request) -> RevisionCache:
+    """The per-revision cache of the app's store."""
+    return request.app.state.cache  # type: ignore[no-any-return]
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
+CacheDep = Annotated[RevisionCache, Depends(get_cache)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

@@ -9,18 +9,25 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from api.routes.ingest import UploadRefused
+from api.security import AuthError
 from graph.errors import InputError, NotFound, QueryRefused, SkillGraphError, StoreUnavailable
 
 
-def error_response(status: int, code: str, message: str, details: Any = None) -> JSONResponse:
+def error_response(
+    status: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
     """The one error shape."""
     return JSONResponse(
         status_code=status,
         content={"error": {"code": code, "message": message, "details": details}},
+        headers=headers,
     )
 
 
 def _status(error: SkillGraphError) -> tuple[int, str]:
+    if isinstance(error, AuthError | UploadRefused):
+        return error.status, error.code
     if isinstance(error, NotFound):
         return 404, "not_found"
     if isinstance(error, StoreUnavailable):
@@ -55,7 +62,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def on_http_error(_: Request, error: HTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
-        return error_response(error.status_code, code, str(error.detail))
+        return error_response(error.status_code, code, str(error.detail), headers=error.headers)
 
     @app.exception_handler(Exception)
     async def on_unexpected(_: Request, error: Exception) -> JSONResponse:

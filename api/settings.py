@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -23,6 +23,23 @@ class Settings(BaseSettings):
     neo4j_database: str = Field("neo4j", validation_alias="NEO4J_DATABASE")
     host: str = Field("127.0.0.1", validation_alias="SKILLGRAPH_HOST")
     port: int = Field(8000, validation_alias="SKILLGRAPH_PORT")
+    api_key: SecretStr | None = Field(None, validation_alias="SKILLGRAPH_API_KEY")
+    read_key: SecretStr | None = Field(None, validation_alias="SKILLGRAPH_READ_KEY")
+    cypher_needs_key: bool = Field(False, validation_alias="SKILLGRAPH_CYPHER_NEEDS_KEY")
+    cypher_timeout_seconds: float = Field(10.0, gt=0, validation_alias="SKILLGRAPH_CYPHER_TIMEOUT")
+    cypher_max_rows: int = Field(5000, gt=0, validation_alias="SKILLGRAPH_CYPHER_MAX_ROWS")
+    max_upload_mb: float = Field(50.0, gt=0, validation_alias="SKILLGRAPH_MAX_UPLOAD_MB")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias="SKILLGRAPH_CORS_ORIGINS"
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        """Origins as a comma-separated list (``https://a.example,https://b.example``)."""
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
 
 
 @lru_cache

@@ -124,3 +124,6 @@ class Source(Node):
     kind: str
     ingested_at: str
     rows: int = 0
+    unclassified: int | None = Field(
+        default=None, description="Poll answers that raised no priority"
+    )

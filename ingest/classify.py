@@ -2,7 +2,7 @@
 
 Each priority is described by its keywords (weight 1), and the words of its label
 (weight 0.5). A keyword matches a word of the answer when one is a prefix of the other
-and both share at least five letters (so ``fund`` matches ``funding`` and ``coordinate``
+and the shorter has at least four letters (so ``fund`` matches ``funding`` and ``coordinate``
 matches ``coordination``), or when they are equal; a keyword of several words matches
 the same words in sequence. An answer raises every priority that scores at least one
 point and at least half of the best score; answers that reach no priority are
@@ -53,7 +53,7 @@ STOPWORDS = frozenset(
 )
 LABEL_WEIGHT = 0.5
 MIN_SCORE = 1.0
-_MIN_PREFIX = 5
+_MIN_PREFIX = 4
 
 
 @dataclass(frozen=True)

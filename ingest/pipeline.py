@@ -417,6 +417,7 @@ def ingest(
         source_row = {
             "id": source_id, "file": parsed.path.name, "sha256": parsed.sha256,
             "kind": parsed.spec.kind.value, "ingested_at": now, "rows": written,
+            "unclassified": len(parsed.report.unclassified_answers) if parsed.answers else None,
             "fingerprint": parsed.sha256,
         }  # fmt: skip
         try:

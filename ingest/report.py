@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 
 class Rejection(BaseModel):
@@ -55,6 +55,7 @@ class IngestReport(BaseModel):
 
     files: list[FileReport] = Field(default_factory=list)
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def exit_code(self) -> int:
         """0 all written, 1 rows or files rejected, 2 a file could not be read at all."""

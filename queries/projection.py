@@ -1,7 +1,7 @@
 """The NetworkX projection of a store: the whole graph in memory, for analyses.
 
-Nodes are keyed ``(kind, id)`` because ids are unique per kind only; each node carries
-``kind`` and its properties. Edges are keyed by their relationship type and carry
+Nodes are keyed ``(kind, id)`` because ids are unique per kind only (the key says the
+kind; a node's attributes are its properties, a priority's own ``kind`` among them). Edges are keyed by their relationship type and carry
 ``rel`` and their properties. The projection is rebuilt only when the store's revision
 changes.
 """
@@ -43,7 +43,7 @@ def project(store: Store) -> nx.MultiDiGraph:
     graph.graph.update(revision=store.revision(), store=store.backend)
     for kind, statement in NODES.items():
         graph.add_nodes_from(
-            (key(kind, props["id"]), {**props, "kind": kind})
+            (key(kind, props["id"]), props)
             for props in (node_properties(row["node"]) for row in store.run(statement))
         )
     for (rel, src, dst), statement in EDGES.items():
@@ -57,7 +57,7 @@ def project(store: Store) -> nx.MultiDiGraph:
 def nodes_of(graph: nx.MultiDiGraph, kind: NodeKind) -> list[tuple[NodeKey, dict[str, Any]]]:
     """The nodes of one kind with their data, ordered by id."""
     return sorted(
-        ((node, data) for node, data in graph.nodes(data=True) if data.get("kind") == kind),
+        ((node, data) for node, data in graph.nodes(data=True) if node[0] is kind),
         key=lambda item: item[0][1],
     )
 

@@ -5,53 +5,162 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel
 
 from api import schemas
 from api.deps import StoreDep
 from graph import model
+from graph.model import DeliveryMode, OrganisationType, PriorityKind
 from graph.schema import NodeKind
 from queries.entities import get_entity, list_entities
 
 router = APIRouter()
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size")]
-Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Rows to skip")]
+Text = Annotated[
+    str | None,
+    Query(
+        max_length=200,
+        description="Words to find in names, titles, descriptions and labels (case-insensitive)",
+    ),
+]
 EntityId = Annotated[str, Path(min_length=1, max_length=500)]
+CountryCode = Annotated[
+    str | None, Query(pattern="^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code")
+]
+CompetenceId = Annotated[
+    str | None, Query(min_length=1, max_length=500, description="A competence id")
+]
 
 
-def _register(
-    path: str, kind: NodeKind, item: type[BaseModel], detail: type[BaseModel], tag: str
-) -> None:
-    @router.get(f"/{path}", response_model=schemas.Page[item], tags=[tag], name=f"list_{path}")  # type: ignore[valid-type]
-    def list_kind(store: StoreDep, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
-        data, total = list_entities(store, kind, limit=limit, offset=offset)
-        return {"data": data, "count": total}
-
-    @router.get(f"/{path}/{{entity_id}}", response_model=detail, tags=[tag], name=f"get_{path}")
-    def get_kind(store: StoreDep, entity_id: EntityId) -> dict[str, Any]:
-        return get_entity(store, kind, entity_id)
-
-    list_kind.__doc__ = f"A page of {tag}, ordered by id, with the total."
-    get_kind.__doc__ = f"One of the {tag} with its neighbours."
+def _page(
+    store: StoreDep, node_kind: NodeKind, limit: int, offset: int, q: str | None, **filters: Any
+) -> dict[str, Any]:
+    data, total = list_entities(store, node_kind, limit=limit, offset=offset, filters=filters, q=q)
+    return {"data": data, "count": total}
 
 
-_register(
-    "organisations",
-    NodeKind.ORGANISATION,
-    model.Organisation,
-    schemas.OrganisationDetail,
-    "organisations",
+@router.get(
+    "/organisations", response_model=schemas.Page[model.Organisation], tags=["organisations"]
 )
-_register("projects", NodeKind.PROJECT, model.Project, schemas.ProjectDetail, "projects")
-_register(
-    "training-offers",
-    NodeKind.TRAINING_OFFER,
-    model.TrainingOffer,
-    schemas.TrainingOfferDetail,
-    "training offers",
+def list_organisations(
+    store: StoreDep,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    q: Text = None,
+    country: CountryCode = None,
+    type: Annotated[OrganisationType | None, Query(description="Organisation type")] = None,
+    member: Annotated[
+        bool | None, Query(description="Members only (true) or others only (false)")
+    ] = None,
+    competence: Annotated[
+        str | None,
+        Query(
+            min_length=1, max_length=500, description="Has expertise in or needs this competence"
+        ),
+    ] = None,
+) -> dict[str, Any]:
+    """Organisations, ordered by id, with the total that match."""
+    return _page(store, NodeKind.ORGANISATION, limit, offset, q, country=country,
+                 type=type.value if type else None, member=member, competence=competence)  # fmt: skip
+
+
+@router.get("/projects", response_model=schemas.Page[model.Project], tags=["projects"])
+def list_projects(
+    store: StoreDep,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    q: Text = None,
+    country: CountryCode = None,
+    competence: CompetenceId = None,
+    programme: Annotated[str | None, Query(max_length=200)] = None,
+    active_on: Annotated[
+        schemas.IsoDate | None, Query(description="Projects running on this date")
+    ] = None,
+) -> dict[str, Any]:
+    """Projects, ordered by id, with the total that match."""
+    return _page(store, NodeKind.PROJECT, limit, offset, q, country=country, competence=competence,
+                 programme=programme, active_on=active_on.isoformat() if active_on else None)  # fmt: skip
+
+
+@router.get(
+    "/training-offers", response_model=schemas.Page[model.TrainingOffer], tags=["training offers"]
 )
-_register(
-    "competences", NodeKind.COMPETENCE, model.Competence, schemas.CompetenceDetail, "competences"
-)
-_register("priorities", NodeKind.PRIORITY, model.Priority, schemas.PriorityDetail, "priorities")
+def list_training_offers(
+    store: StoreDep,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    q: Text = None,
+    country: CountryCode = None,
+    competence: CompetenceId = None,
+    eqf_level: Annotated[int | None, Query(ge=1, le=8)] = None,
+    mode: DeliveryMode | None = None,
+    language: Annotated[
+        str | None, Query(pattern="^[a-z]{2}$", description="ISO 639-1 code")
+    ] = None,
+    provider: Annotated[
+        str | None, Query(min_length=1, max_length=500, description="Provider organisation id")
+    ] = None,
+) -> dict[str, Any]:
+    """Training offers, ordered by id, with the total that match."""
+    return _page(store, NodeKind.TRAINING_OFFER, limit, offset, q, country=country, competence=competence,
+                 eqf_level=eqf_level, mode=mode.value if mode else None, language=language, provider=provider)  # fmt: skip
+
+
+@router.get("/competences", response_model=schemas.Page[model.Competence], tags=["competences"])
+def list_competences(
+    store: StoreDep,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    q: Text = None,
+    group: Annotated[str | None, Query(max_length=200)] = None,
+) -> dict[str, Any]:
+    """Competences, ordered by id, with the total that match."""
+    return _page(store, NodeKind.COMPETENCE, limit, offset, q, group=group)
+
+
+@router.get("/priorities", response_model=schemas.Page[model.Priority], tags=["priorities"])
+def list_priorities(
+    store: StoreDep,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    q: Text = None,
+    kind: PriorityKind | None = None,
+) -> dict[str, Any]:
+    """Poll priorities, ordered by id, with the total that match."""
+    return _page(store, NodeKind.PRIORITY, limit, offset, q, kind=kind.value if kind else None)
+
+
+@router.get("/organisations/{entity_id}", response_model=schemas.OrganisationDetail, tags=["organisations"],
+            responses={404: {"model": schemas.ErrorResponse}})  # fmt: skip
+def get_organisation(store: StoreDep, entity_id: EntityId) -> dict[str, Any]:
+    """An organisation with its projects (and role), offers, expertise, needs, priorities, partners."""
+    return get_entity(store, NodeKind.ORGANISATION, entity_id)
+
+
+@router.get("/projects/{entity_id}", response_model=schemas.ProjectDetail, tags=["projects"],
+            responses={404: {"model": schemas.ErrorResponse}})  # fmt: skip
+def get_project(store: StoreDep, entity_id: EntityId) -> dict[str, Any]:
+    """A project with its participants, competences, countries and priorities."""
+    return get_entity(store, NodeKind.PROJECT, entity_id)
+
+
+@router.get("/training-offers/{entity_id}", response_model=schemas.TrainingOfferDetail, tags=["training offers"],
+            responses={404: {"model": schemas.ErrorResponse}})  # fmt: skip
+def get_training_offer(store: StoreDep, entity_id: EntityId) -> dict[str, Any]:
+    """A training offer with its providers, competences and countries."""
+    return get_entity(store, NodeKind.TRAINING_OFFER, entity_id)
+
+
+@router.get("/competences/{entity_id}", response_model=schemas.CompetenceDetail, tags=["competences"],
+            responses={404: {"model": schemas.ErrorResponse}})  # fmt: skip
+def get_competence(store: StoreDep, entity_id: EntityId) -> dict[str, Any]:
+    """A competence with who needs it, who is expert in it, what teaches and targets it."""
+    return get_entity(store, NodeKind.COMPETENCE, entity_id)
+
+
+@router.get("/priorities/{entity_id}", response_model=schemas.PriorityDetail, tags=["priorities"],
+            responses={404: {"model": schemas.ErrorResponse}})  # fmt: skip
+def get_priority(store: StoreDep, entity_id: EntityId) -> dict[str, Any]:
+    """A priority with the members that raised it and what addresses it."""
+    return get_entity(store, NodeKind.PRIORITY, entity_id)

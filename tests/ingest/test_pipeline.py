@@ -237,3 +237,11 @@ def test_kind_option_overrides_the_file_name(store: Store, tmp_path: Path) -> No
 def test_a_missing_path_is_a_usage_error(store: Store, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="does not exist"):
         ingest(store, [tmp_path / "nope.csv"])
+
+
+def test_the_poll_source_remembers_its_unclassified_answers(store: Store, tiny: Path) -> None:
+    from queries.priorities import unclassified_in_latest_poll
+
+    assert unclassified_in_latest_poll(store) == 0
+    ingest(store, [tiny])
+    assert unclassified_in_latest_poll(store) == 1

@@ -1,0 +1,55 @@
+"""Results computed once per graph revision and reused until the graph changes."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+import networkx as nx
+
+from graph.store import Store
+from queries.projection import project
+
+T = TypeVar("T")
+
+
+class RevisionCache:
+    """Values keyed by name and parameters, all dropped when the store's revision moves."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._lock = threading.Lock()
+        self._revision: int | None = None
+        self._values: dict[Hashable, Any] = {}
+        self._key_locks: dict[Hashable, threading.Lock] = {}
+
+    def revision(self) -> int:
+        """The store's current revision (and drop values of an older one)."""
+        revision = self._store.revision()
+        with self._lock:
+            if revision != self._revision:
+                self._revision = revision
+                self._values.clear()
+                self._key_locks.clear()
+        return revision
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The cached value of ``key`` for the current revision, computed once."""
+        self.revision()
+        with self._lock:
+            if key in self._values:
+                return self._values[key]  # type: ignore[no-any-return]
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:  # one computation per key; others wait for it
+            with self._lock:
+                if key in self._values:
+                    return self._values[key]  # type: ignore[no-any-return]
+            value = compute()
+            with self._lock:
+                self._values[key] = value
+            return value
+
+    def graph(self) -> nx.MultiDiGraph:
+        """The NetworkX projection of the current revision."""
+        return self.get("projection", lambda: project(self._store))

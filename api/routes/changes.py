@@ -1,0 +1,87 @@
+"""What is new: changes since a date, a member's digest, as JSON or as an Atom feed."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from api.deps import CacheDep
+from api.feeds import atom
+from api.schemas import ErrorResponse, IsoDate
+from queries.changes import ChangeReport, changes, digest
+
+router = APIRouter(tags=["what's new"])
+
+ATOM = "application/atom+xml"
+Since = Annotated[IsoDate, Query(description="ISO date: changes on or after it")]
+ATOM_RESPONSE = {
+    200: {"content": {ATOM: {}}, "description": "The changes, or an Atom feed of them"}
+}
+
+
+def _wants_atom(request: Request) -> bool:
+    return ATOM in request.headers.get("accept", "")
+
+
+def _feed(request: Request, report: ChangeReport, title: str) -> Response:
+    base = str(request.base_url).rstrip("/")
+    body = atom(report, base_url=base, feed_url=str(request.url), title=title)
+    return Response(content=body, media_type=ATOM)
+
+
+@router.get("/changes", response_model=ChangeReport, responses=ATOM_RESPONSE)
+def list_changes(request: Request, cache: CacheDep, since: Since) -> ChangeReport | Response:
+    """Projects, offers and organisations added or changed since a date (Atom with ``Accept``)."""
+    report = cache.get(("changes", since), lambda: changes(cache.graph(), since.isoformat()))
+    return (
+        _feed(request, report, f"skillgraph: changes since {since}")
+        if _wants_atom(request)
+        else report
+    )
+
+
+@router.get("/changes/feed.atom", response_class=Response, responses={200: {"content": {ATOM: {}}}})
+def changes_feed(request: Request, cache: CacheDep, since: Since) -> Response:
+    """The changes since a date as an Atom feed."""
+    report = cache.get(("changes", since), lambda: changes(cache.graph(), since.isoformat()))
+    return _feed(request, report, f"skillgraph: changes since {since}")
+
+
+def _digest(cache: CacheDep, entity_id: str, since: date) -> ChangeReport:
+    return cache.get(
+        ("digest", entity_id, since), lambda: digest(cache.graph(), entity_id, since.isoformat())
+    )
+
+
+MemberId = Annotated[str, Path(min_length=1, max_length=500)]
+
+
+@router.get(
+    "/organisations/{entity_id}/digest",
+    response_model=ChangeReport,
+    responses={**ATOM_RESPONSE, 404: {"model": ErrorResponse}},
+)
+def member_digest(
+    request: Request, cache: CacheDep, entity_id: MemberId, since: Since
+) -> ChangeReport | Response:
+    """What changed since a date that concerns a member's needs or expertise (Atom with ``Accept``)."""
+    report = _digest(cache, entity_id, since)
+    return (
+        _feed(request, report, f"skillgraph: news for {entity_id} since {since}")
+        if _wants_atom(request)
+        else report
+    )
+
+
+@router.get(
+    "/organisations/{entity_id}/feed.atom",
+    response_class=Response,
+    responses={200: {"content": {ATOM: {}}}, 404: {"model": ErrorResponse}},
+)
+def member_feed(request: Request, cache: CacheDep, entity_id: MemberId, since: Since) -> Response:
+    """A member's digest as an Atom feed."""
+    return _feed(
+        request, _digest(cache, entity_id, since), f"skillgraph: news for {entity_id} since {since}"
+    )

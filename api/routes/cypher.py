@@ -1,0 +1,74 @@
+"""Read-only Cypher for analysts, on either backend."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.encoders import jsonable_encoder
+from pydantic import BaseModel, Field
+
+from api.deps import SettingsDep, StoreDep
+from api.schemas import ErrorResponse
+from api.security import require_read_key, require_write_key
+from queries.readonly import check_read_only
+
+router = APIRouter(tags=["cypher"])
+
+
+class CypherQuery(BaseModel):
+    """A read query and its parameters."""
+
+    query: str = Field(
+        min_length=1,
+        max_length=20_000,
+        examples=["MATCH (o:Organisation) RETURN o.id AS id LIMIT 5"],
+    )
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class CypherResult(BaseModel):
+    """Rows as objects keyed by the query's columns; cut at the row limit."""
+
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    truncated: bool
+    row_limit: int
+
+
+def cypher_guard(request: Request, settings: SettingsDep) -> None:
+    """``/cypher`` needs the write key when so configured, the read key otherwise."""
+    if settings.cypher_needs_key:
+        require_write_key(request, settings)
+    else:
+        require_read_key(request, settings)
+
+
+@router.post(
+    "/cypher",
+    response_model=CypherResult,
+    responses={
+        400: {"model": ErrorResponse},
+        401: {"model": ErrorResponse},
+        403: {"model": ErrorResponse},
+    },
+)
+def run_cypher(
+    body: CypherQuery,
+    store: StoreDep,
+    settings: SettingsDep,
+    _: Annotated[None, Depends(cypher_guard)],
+) -> CypherResult:
+    """Run a read-only Cypher query (writes are refused before they reach the store).
+
+    The query runs with a time limit and returns at most the row limit; on Neo4j it runs in
+    a read transaction as well.
+    """
+    check_read_only(body.query)
+    rows = store.run(body.query, body.params, timeout=settings.cypher_timeout_seconds)
+    limit = settings.cypher_max_rows
+    shown = rows[:limit]
+    columns = list(shown[0]) if shown else []
+    return CypherResult(
+        columns=columns, rows=jsonable_encoder(shown), truncated=len(rows) > limit, row_limit=limit
+    )

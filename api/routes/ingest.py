@@ -1,0 +1,98 @@
+"""Ingest over HTTP: how data reaches the embedded store while the server holds it."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+
+from api.deps import SettingsDep, StoreDep
+from api.schemas import ErrorResponse
+from api.security import require_write_key
+from graph.errors import SkillGraphError
+from ingest.kinds import FileKind
+from ingest.pipeline import ingest
+from ingest.report import IngestReport
+from ingest.tables import SUPPORTED_SUFFIXES
+
+router = APIRouter(tags=["ingest"])
+_CHUNK = 1 << 20
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class UploadRefused(SkillGraphError):
+    """An upload that is too large (413) or of a type that cannot be read (415)."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        self.status = status
+        self.code = code
+        super().__init__(message)
+
+
+def _safe_name(upload: UploadFile, index: int, file_format: str | None) -> str:
+    name = _SAFE_NAME.sub("_", Path(upload.filename or "").name).strip("._") or f"upload-{index}"
+    if file_format:
+        name = f"{Path(name).stem}.{file_format}"
+    if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise UploadRefused(
+            415,
+            "unsupported_type",
+            f"{name}: cannot read this type of file; send CSV, JSON or XLSX",
+        )
+    return name
+
+
+async def _save(upload: UploadFile, target: Path, budget: int) -> int:
+    size = 0
+    with target.open("wb") as out:
+        while chunk := await upload.read(_CHUNK):
+            size += len(chunk)
+            if size > budget:
+                raise UploadRefused(413, "too_large", "the upload is over the size limit")
+            out.write(chunk)
+    return size
+
+
+@router.post(
+    "/ingest",
+    response_model=IngestReport,
+    dependencies=[Depends(require_write_key)],
+    responses={code: {"model": ErrorResponse} for code in (401, 403, 413, 415)},
+)
+async def ingest_files(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    files: Annotated[list[UploadFile], File(description="One or more files (repeat the field)")],
+    kind: Annotated[
+        FileKind | None, Form(description="The kind of every file, when names do not say it")
+    ] = None,
+    format: Annotated[
+        Literal["csv", "json", "xlsx"] | None,
+        Form(description="File format, when names do not say it"),
+    ] = None,
+) -> IngestReport:
+    """Ingest uploaded files exactly as ``skillgraph ingest`` does, and return its report."""
+    limit = int(settings.max_upload_mb * 1024 * 1024)
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise UploadRefused(
+            413, "too_large", f"the upload is over the limit of {settings.max_upload_mb:g} MB"
+        )
+    with tempfile.TemporaryDirectory(prefix="skillgraph-upload-") as folder:
+        paths: list[Path] = []
+        budget = limit
+        for index, upload in enumerate(files, start=1):
+            target = Path(folder) / _safe_name(upload, index, format)
+            if target in paths:
+                target = target.with_name(f"{index}-{target.name}")
+            budget -= await _save(upload, target, budget)
+            paths.append(target)
+        from starlette.concurrency import run_in_threadpool
+
+        report = await run_in_threadpool(ingest, store, paths, kind=kind)
+        # Report the names as uploaded, never the server's temporary folder.
+        return IngestReport.model_validate_json(report.model_dump_json().replace(f"{folder}/", ""))

@@ -1,0 +1,72 @@
+"""API keys: writes need ``SKILLGRAPH_API_KEY``; reads need ``SKILLGRAPH_READ_KEY`` if it is set."""
+
+from __future__ import annotations
+
+import hmac
+
+from fastapi import Request
+from pydantic import SecretStr
+
+from api.deps import SettingsDep
+from graph.errors import SkillGraphError
+
+
+class AuthError(SkillGraphError):
+    """A missing (401) or wrong (403) key, or writes disabled (403)."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        self.status = status
+        self.code = code
+        super().__init__(message)
+
+
+def presented_key(request: Request) -> str | None:
+    """The key sent as ``Authorization: Bearer KEY`` or ``X-API-Key: KEY``."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    return request.headers.get("x-api-key") or None
+
+
+def _matches(presented: str, *keys: SecretStr | None) -> bool:
+    # Compare against every configured key in constant time, without stopping early.
+    results = [
+        hmac.compare_digest(presented.encode(), key.get_secret_value().encode())
+        for key in keys
+        if key is not None
+    ]
+    return any(results)
+
+
+def require_write_key(request: Request, settings: SettingsDep) -> None:
+    """Allow the request only with the write key; refuse all writes when none is configured."""
+    if settings.api_key is None:
+        raise AuthError(
+            403,
+            "writes_disabled",
+            "write endpoints are disabled: set SKILLGRAPH_API_KEY on the server to enable them",
+        )
+    key = presented_key(request)
+    if key is None:
+        raise AuthError(
+            401,
+            "key_required",
+            "send the API key as 'Authorization: Bearer KEY' or 'X-API-Key: KEY'",
+        )
+    if not _matches(key, settings.api_key):
+        raise AuthError(403, "key_refused", "the API key is not valid for writes")
+
+
+def require_read_key(request: Request, settings: SettingsDep) -> None:
+    """Open unless ``SKILLGRAPH_READ_KEY`` is set; then the read or the write key is needed."""
+    if settings.read_key is None:
+        return
+    key = presented_key(request)
+    if key is None:
+        raise AuthError(
+            401,
+            "key_required",
+            "send the read key as 'Authorization: Bearer KEY' or 'X-API-Key: KEY'",
+        )
+    if not _matches(key, settings.read_key, settings.api_key):
+        raise AuthError(403, "key_refused", "the key is not valid")

@@ -1,0 +1,237 @@
+"""Gaps: demand for a competence in a country that training offers there do not meet.
+
+Demand in a country: the members located there that NEED the competence, plus the projects
+ACTIVE_IN that country that TARGET it. Supply: the training offers ACTIVE_IN that country
+that TEACH it. A (competence, country) is a gap when it has demand and fewer local offers
+than demanders (none at all is the common case). Gaps are scored so that, at equal demand,
+"taught nowhere" ranks above "taught only in other countries", which ranks above "taught
+here, but scarcely".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import networkx as nx
+from pydantic import BaseModel, Field
+
+from graph.schema import NodeKind, RelType
+from queries.projection import NodeKey, nodes_of
+
+#: Weight of a gap's demand by where the nearest supply is (see docs/analyses).
+NOWHERE_WEIGHT = 2.0
+ELSEWHERE_WEIGHT = 1.0
+
+
+class Coverage(StrEnum):
+    """Where a competence needed in a country is taught."""
+
+    NOWHERE = "nowhere"
+    ELSEWHERE = "elsewhere_only"
+    SCARCE = "scarce"
+
+
+class Gap(BaseModel):
+    """Demand for one competence in one country with little or no supply there."""
+
+    competence: str
+    country: str
+    demand: int
+    supply: int
+    nearest_supply: list[str] = Field(
+        description="countries where it is taught, most offers first (no border data)"
+    )
+    score: float
+    coverage: Coverage
+    needed_by: list[str] = Field(description="members in the country that need it")
+    targeted_by: list[str] = Field(description="projects active in the country that target it")
+    offers: list[str] = Field(description="offers teaching it in the country")
+    offers_elsewhere: dict[str, list[str]] = Field(
+        description="offers teaching it, per country of nearest_supply"
+    )
+    supply_eqf_levels: list[int] = Field(
+        description="EQF levels of the offers in the country and elsewhere, where known"
+    )
+
+
+class UnaddressedPriority(BaseModel):
+    """A priority members support that no project or offer addresses."""
+
+    priority: str
+    support: int
+    label: str | None = None
+
+
+class GapReport(BaseModel):
+    """Gaps (highest score first), unaddressed priorities, and each member's uncovered needs."""
+
+    gaps: list[Gap]
+    unaddressed_priorities: list[UnaddressedPriority]
+    member_gaps: dict[str, list[str]]
+
+
+def _targets(graph: nx.MultiDiGraph, node: NodeKey, rel: RelType) -> list[str]:
+    return sorted(dst[1] for _, dst, key in graph.out_edges(node, keys=True) if key == rel)
+
+
+def _sources(graph: nx.MultiDiGraph, node: NodeKey, rel: RelType) -> list[str]:
+    return sorted(src[1] for src, _, key in graph.in_edges(node, keys=True) if key == rel)
+
+
+def member_country(graph: nx.MultiDiGraph, node: NodeKey) -> str | None:
+    """An organisation's country: its LOCATED_IN edge, else its ``country`` property."""
+    located = _targets(graph, node, RelType.LOCATED_IN)
+    return located[0] if located else graph.nodes[node].get("country")
+
+
+@dataclass
+class _Place:
+    """Demand and supply of one competence in one country."""
+
+    members: set[str] = field(default_factory=set)
+    projects: set[str] = field(default_factory=set)
+    offers: set[str] = field(default_factory=set)
+
+
+def _places(graph: nx.MultiDiGraph) -> dict[tuple[str, str], _Place]:
+    places: dict[tuple[str, str], _Place] = defaultdict(_Place)
+    for node, data in nodes_of(graph, NodeKind.ORGANISATION):
+        country = member_country(graph, node)
+        if not data.get("member") or country is None:
+            continue
+        for competence in _targets(graph, node, RelType.NEEDS):
+            places[(competence, country)].members.add(data["id"])
+    for node, data in nodes_of(graph, NodeKind.PROJECT):
+        for competence in _targets(graph, node, RelType.TARGETS):
+            for country in _targets(graph, node, RelType.ACTIVE_IN):
+                places[(competence, country)].projects.add(data["id"])
+    for node, data in nodes_of(graph, NodeKind.TRAINING_OFFER):
+        for competence in _targets(graph, node, RelType.TEACHES):
+            for country in _targets(graph, node, RelType.ACTIVE_IN):
+                places[(competence, country)].offers.add(data["id"])
+    return places
+
+
+def score(demand: int, supply: int, coverage: Coverage) -> float:
+    """Demand weighted by how far supply is: 2x nowhere, 1x elsewhere, 1/(1+supply) here."""
+    if coverage is Coverage.NOWHERE:
+        return demand * NOWHERE_WEIGHT
+    if coverage is Coverage.ELSEWHERE:
+        return demand * ELSEWHERE_WEIGHT
+    return demand / (1 + supply)
+
+
+def _coverage(supply: int, taught_elsewhere: bool) -> Coverage:
+    if supply:
+        return Coverage.SCARCE
+    return Coverage.ELSEWHERE if taught_elsewhere else Coverage.NOWHERE
+
+
+def _gap(
+    graph: nx.MultiDiGraph,
+    competence: str,
+    country: str,
+    place: _Place,
+    taught_in: dict[str, set[str]],
+) -> Gap | None:
+    demand = len(place.members) + len(place.projects)
+    supply = len(place.offers)
+    if demand == 0 or supply >= demand:
+        return None
+    elsewhere = {c: sorted(offers) for c, offers in taught_in.items() if c != country}
+    coverage = _coverage(supply, bool(elsewhere))
+    nearest = sorted(elsewhere, key=lambda c: (-len(elsewhere[c]), c))
+    all_offers = place.offers.union(*elsewhere.values())
+    levels = {graph.nodes[(NodeKind.TRAINING_OFFER, o)].get("eqf_level") for o in all_offers}
+    return Gap(
+        competence=competence,
+        country=country,
+        demand=demand,
+        supply=supply,
+        nearest_supply=nearest,
+        score=score(demand, supply, coverage),
+        coverage=coverage,
+        needed_by=sorted(place.members),
+        targeted_by=sorted(place.projects),
+        offers=sorted(place.offers),
+        offers_elsewhere={c: elsewhere[c] for c in nearest},
+        supply_eqf_levels=sorted(level for level in levels if level is not None),
+    )
+
+
+def unaddressed_priorities(graph: nx.MultiDiGraph) -> list[UnaddressedPriority]:
+    """Priorities with poll support that no project or offer ADDRESSES, most supported first."""
+    found = [
+        UnaddressedPriority(priority=data["id"], support=support, label=data.get("label"))
+        for node, data in nodes_of(graph, NodeKind.PRIORITY)
+        if (support := int(data.get("support") or 0)) > 0
+        and not _sources(graph, node, RelType.ADDRESSES)
+    ]
+    return sorted(found, key=lambda p: (-p.support, p.priority))
+
+
+def _selected(comp: str, place: str, competence: str | None, country: str | None) -> bool:
+    return competence in (None, comp) and country in (None, place)
+
+
+def _member_gaps(
+    places: dict[tuple[str, str], _Place], competence: str | None, country: str | None
+) -> dict[str, list[str]]:
+    uncovered: dict[str, set[str]] = defaultdict(set)
+    for (comp, place_country), place in places.items():
+        if place.offers or not _selected(comp, place_country, competence, country):
+            continue
+        for member in place.members:
+            uncovered[member].add(comp)
+    return {member: sorted(uncovered[member]) for member in sorted(uncovered)}
+
+
+def gaps(
+    graph: nx.MultiDiGraph,
+    *,
+    competence: str | None = None,
+    country: str | None = None,
+    limit: int | None = None,
+) -> GapReport:
+    """Demand against supply per competence and country.
+
+    Parameters
+    ----------
+    graph
+        The projection of the store.
+    competence, country
+        Only gaps (and member gaps) of this competence id / country code.
+    limit
+        At most this many gaps, after ranking (unaddressed priorities and member gaps are
+        not limited).
+
+    Returns
+    -------
+    GapReport
+        Gaps by score, then demand, then competence and country; unaddressed priorities by
+        support; per member, its needs that no offer in its country teaches.
+
+    Examples
+    --------
+    >>> gaps(nx.MultiDiGraph()).gaps
+    []
+    """
+    places = _places(graph)
+    taught_in: dict[str, dict[str, set[str]]] = defaultdict(dict)
+    for (comp, place_country), place in places.items():
+        if place.offers:
+            taught_in[comp][place_country] = place.offers
+    found = [
+        gap
+        for (comp, place_country), place in places.items()
+        if _selected(comp, place_country, competence, country)
+        and (gap := _gap(graph, comp, place_country, place, taught_in[comp])) is not None
+    ]
+    found.sort(key=lambda g: (-g.score, -g.demand, g.competence, g.country))
+    return GapReport(
+        gaps=found[:limit] if limit is not None else found,
+        unaddressed_priorities=unaddressed_priorities(graph),
+        member_gaps=_member_gaps(places, competence, country),
+    )

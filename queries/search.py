@@ -1,0 +1,111 @@
+"""Search across every kind by name and text, ranked, ignoring case and accents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+from pydantic import BaseModel
+
+from graph.schema import NodeKind
+from ingest.normalise import fold
+
+#: Property that names an entity of each kind, then the properties searched as its text.
+NAME_FIELD = {
+    NodeKind.ORGANISATION: "name",
+    NodeKind.PROJECT: "title",
+    NodeKind.TRAINING_OFFER: "title",
+    NodeKind.COMPETENCE: "label",
+    NodeKind.PRIORITY: "label",
+}
+TEXT_FIELDS = {
+    NodeKind.ORGANISATION: ("city", "country"),
+    NodeKind.PROJECT: ("acronym", "description", "programme"),
+    NodeKind.TRAINING_OFFER: ("description",),
+    NodeKind.COMPETENCE: ("alt_labels", "group"),
+    NodeKind.PRIORITY: ("description", "keywords"),
+}
+#: Kinds named as the API names them.
+KIND_NAMES = {
+    NodeKind.ORGANISATION: "organisation",
+    NodeKind.PROJECT: "project",
+    NodeKind.TRAINING_OFFER: "training_offer",
+    NodeKind.COMPETENCE: "competence",
+    NodeKind.PRIORITY: "priority",
+}
+
+
+class SearchHit(BaseModel):
+    """One entity that matches, with the kind it is and why it ranks where it does."""
+
+    kind: str
+    id: str
+    name: str
+    score: float
+    matched: str
+
+
+@dataclass(frozen=True)
+class _Entry:
+    kind: NodeKind
+    id: str
+    name: str
+    folded_name: str
+    folded_text: str
+
+
+class SearchIndex:
+    """Folded names and texts of every searchable entity of one graph revision."""
+
+    def __init__(self, graph: nx.MultiDiGraph) -> None:
+        self.entries: list[_Entry] = []
+        for (kind, node_id), data in graph.nodes(data=True):
+            if kind not in NAME_FIELD:
+                continue
+            name = str(data.get(NAME_FIELD[kind]) or node_id)
+            parts: list[str] = []
+            for field in TEXT_FIELDS[kind]:
+                value = data.get(field)
+                parts.extend(value if isinstance(value, list) else [str(value or "")])
+            self.entries.append(_Entry(kind, node_id, name, fold(name), fold(" ".join(parts))))
+        self.entries.sort(key=lambda e: (e.kind.value, e.id))
+
+
+def _score(entry: _Entry, query: str) -> tuple[float, str]:
+    if entry.folded_name == query or fold(entry.id) == query:
+        return 1.0, "name"
+    if entry.folded_name.startswith(query):
+        return 0.9, "name"
+    if f" {query}" in f" {entry.folded_name}":
+        return 0.8, "name"
+    if query in entry.folded_name:
+        return 0.6, "name"
+    if query in entry.folded_text:
+        return 0.4, "text"
+    return 0.0, ""
+
+
+def search(
+    index: SearchIndex, q: str, *, kinds: set[NodeKind] | None = None, limit: int = 20
+) -> list[SearchHit]:
+    """Entities whose name or text contains ``q``: exact names first, then prefixes, words, text."""
+    query = fold(q)
+    if not query:
+        return []
+    hits = []
+    for entry in index.entries:
+        if kinds and entry.kind not in kinds:
+            continue
+        score, matched = _score(entry, query)
+        if score:
+            hits.append(
+                SearchHit(
+                    kind=KIND_NAMES[entry.kind],
+                    id=entry.id,
+                    name=entry.name,
+                    score=score,
+                    matched=matched,
+                )
+            )
+    hits.sort(key=lambda h: (-h.score, h.name.lower(), h.id))
+    return hits[:limit]

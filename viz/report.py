@@ -1,0 +1,157 @@
+"""The coordinators' report: every analysis as Markdown, and the same content as HTML."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from markdown_it import MarkdownIt
+
+from queries.bundle import AnalysisBundle
+
+TOP = 15
+
+
+def _name(bundle: AnalysisBundle, entity_id: str) -> str:
+    name = bundle.names.get(entity_id)
+    return f"{name} ({entity_id})" if name and name != entity_id else entity_id
+
+
+def _names(bundle: AnalysisBundle, ids: Iterable[str]) -> str:
+    return ", ".join(_name(bundle, i) for i in ids) or "none"
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _table(header: list[str], rows: list[list[object]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def _summary(b: AnalysisBundle) -> list[str]:
+    f = b.fragmentation
+    return [
+        "## Summary",
+        "",
+        f"- **{len(b.duplicates.clusters)} duplicated initiatives** (clusters), "
+        f"{len(b.duplicates.recognition_candidates)} recognition candidates.",
+        f"- **{len(b.gaps.gaps)} gaps** between needed and offered competences; "
+        f"{len(b.gaps.unaddressed_priorities)} priorities nothing addresses.",
+        f"- **Fragmentation index {f.fragmentation_index:.2f}**: {f.components} separate groups, "
+        f"the largest holding {f.largest_component_share:.0%} of {f.organisations} organisations; "
+        f"{len(f.isolated_members)} members in no project.",
+        "",
+    ]
+
+
+def _duplicates(b: AnalysisBundle) -> list[str]:
+    lines = ["## Duplicated efforts", "",
+             f"Pairs scoring at least {b.duplicates.min_score} are joined into clusters.", ""]  # fmt: skip
+    for number, cluster in enumerate(b.duplicates.clusters, start=1):
+        lines.append(f"### {number}. {cluster.kind.replace('_', ' ')}s, score {cluster.score:.2f}")
+        lines.append("")
+        lines += [f"- {_name(b, i)}" for i in cluster.ids]
+        lines.append("")
+        rows = []
+        for pair in cluster.pairs:
+            ev = pair.evidence
+            parts = ", ".join(f"{k} {v:.2f}" for k, v in ev.components.items() if v is not None)
+            together = "yes: " + ", ".join(ev.shared_projects) if ev.already_work_together else "no"
+            rows.append([f"{pair.a} / {pair.b}", f"{pair.score:.2f}", parts,
+                         _names(b, ev.shared_competences), together])  # fmt: skip
+        lines += _table(
+            ["pair", "score", "components", "shared competences", "already work together"], rows
+        )
+    if b.duplicates.recognition_candidates:
+        lines += ["### Recognition candidates", "",
+                  "The same competences at the same EQF level taught in several countries.", ""]  # fmt: skip
+        rows = [[_names(b, c.ids), _names(b, c.competences), c.eqf_level, ", ".join(c.countries)]
+                for c in b.duplicates.recognition_candidates]  # fmt: skip
+        lines += _table(["offers", "competences", "EQF", "countries"], rows)
+    return lines
+
+
+def _gaps(b: AnalysisBundle) -> list[str]:
+    rows = [[_name(b, g.competence), g.country, g.demand, g.supply, g.coverage.value.replace("_", " "),
+             ", ".join(g.nearest_supply) or "none", f"{g.score:.2f}"] for g in b.gaps.gaps[:TOP]]  # fmt: skip
+    lines = ["## Gaps between needed and offered competences", "",
+             f"The {min(TOP, len(b.gaps.gaps))} largest of {len(b.gaps.gaps)}.", ""]  # fmt: skip
+    lines += _table(
+        ["competence", "country", "demand", "supply", "coverage", "taught in", "score"], rows
+    )
+    lines += ["### Priorities nothing addresses", ""]
+    lines += [
+        f"- {_name(b, p.priority)}: support {p.support}" for p in b.gaps.unaddressed_priorities
+    ] or ["- none"]
+    lines.append("")
+    if b.gaps.member_gaps:
+        lines += ["### Members whose needs have no offer in their country", ""]
+        lines += [
+            f"- {_name(b, m)}: {_names(b, needs)}"
+            for m, needs in sorted(b.gaps.member_gaps.items())
+        ]
+        lines.append("")
+    return lines
+
+
+def _fragmentation(b: AnalysisBundle) -> list[str]:
+    f = b.fragmentation
+    lines = ["## Fragmentation", "",
+             f"- Organisations: {f.organisations} ({f.members} members), collaborations: {f.collaborations}",
+             f"- Separate groups: {f.components}; largest share {f.largest_component_share:.0%}",
+             f"- Communities: {len(f.communities)}, modularity {f.modularity:.2f}",
+             f"- Fragmentation index: **{f.fragmentation_index:.3f}** (the chance that two members "
+             "cannot reach each other through project links)", "",
+             "### Brokers", ""]  # fmt: skip
+    rows = [
+        [_name(b, br.id), f"{br.betweenness:.3f}", "yes" if br.cut_vertex else "no"]
+        for br in f.brokers
+    ]
+    lines += _table(["organisation", "betweenness", "only link between groups"], rows)
+    lines += ["### Members in no project", "", _names(b, f.isolated_members), ""]
+    return lines
+
+
+def _overlaps(b: AnalysisBundle) -> list[str]:
+    opportunities = [o for o in b.overlaps.overlaps if o.unconnected][:TOP]
+    rows = [[_name(b, o.competence), o.country or "all", len(o.initiatives), _names(b, o.organisations)]
+            for o in opportunities]  # fmt: skip
+    lines = ["## Coordination opportunities", "",
+             "Initiatives on the same competence whose organisations have never worked together.", ""]  # fmt: skip
+    return lines + _table(["competence", "country", "initiatives", "organisations"], rows)
+
+
+def _priorities(b: AnalysisBundle) -> list[str]:
+    rows = [[p.label, p.kind or "", p.support, len(p.raised_by), len(p.addressed_by)]
+            for p in b.priorities.priorities]  # fmt: skip
+    lines = ["## Member priorities", ""]
+    lines += _table(
+        ["priority", "kind", "support", "members who raised it", "initiatives addressing it"], rows
+    )
+    lines += [f"{b.priorities.unclassified_answers} poll answers matched no priority.", ""]
+    return lines
+
+
+def markdown_report(bundle: AnalysisBundle, *, title: str = "skillgraph report") -> str:
+    """The whole report as Markdown."""
+    lines = [f"# {title}", "", f"Graph revision {bundle.revision}.", ""]
+    for section in (_summary, _duplicates, _gaps, _fragmentation, _overlaps, _priorities):
+        lines += section(bundle)
+    return "\n".join(lines)
+
+
+def html_report(markdown: str, *, title: str = "skillgraph report") -> str:
+    """The Markdown report as a standalone HTML page (no outside resources)."""
+    body = MarkdownIt("commonmark").enable("table").render(markdown)
+    style = (
+        "body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;"
+        "line-height:1.45}table{border-collapse:collapse;margin:.5rem 0 1rem}"
+        "td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}"
+        "th{background:#f3f3f3}img{max-width:100%}"
+    )
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f"<style>{style}</style></head><body>{body}</body></html>"
+    )
