@@ -14,21 +14,26 @@ from api.routes import analysis, changes, cypher, entities, health, ingest, sear
 from api.security import require_read_key
 from api.settings import Settings, get_settings
 from api.stores import open_store
+from graph.store import Store
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app; the store opens when the app starts and closes when it stops."""
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+    """Build the app around a store: the one given, or one opened when the app starts.
+
+    A store opened by the app is closed when it stops; a given one belongs to the caller.
+    """
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
-        app.state.store = open_store(settings)
+        app.state.store = store or open_store(settings)
         app.state.cache = RevisionCache(app.state.store)
         try:
             yield
         finally:
-            app.state.store.close()
+            if store is None:
+                app.state.store.close()
 
     app = FastAPI(
         title="skillgraph",

@@ -13,6 +13,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from pydantic import SecretStr
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
@@ -48,7 +49,8 @@ def friendly(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except SkillGraphError as error:
-            err.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+            one_line = escape(" ".join(str(error).split()))
+            err.print(f"[red]error:[/red] {one_line}", highlight=False, markup=True, soft_wrap=True)
             raise typer.Exit(error.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
@@ -194,7 +196,11 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> None:
 
     from api.app import create_app
 
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    # Opened here, not in the app, so that a locked or unreachable store is one line, exit 3.
+    with store_from(settings) as store:
+        uvicorn.run(
+            create_app(settings, store), host=host or settings.host, port=port or settings.port
+        )
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 import typer
 from pydantic import BaseModel
 from rich.console import Console
+from rich.markup import escape
 
 from api.settings import get_settings
 from api.stores import open_store
@@ -34,7 +35,7 @@ Limit = Annotated[int | None, typer.Option(help="At most this many entries.")]
 
 
 def _fail(error: SkillGraphError) -> typer.Exit:
-    err.print(f"[red]error:[/red] {error}", highlight=False)
+    err.print(f"[red]error:[/red] {escape(' '.join(str(error).split()))}", highlight=False)
     return typer.Exit(error.exit_code)
 
 

@@ -13,7 +13,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import neo4j
-from neo4j.exceptions import AuthError, CypherSyntaxError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import (
+    AuthError,
+    CypherSyntaxError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 from graph import cypher
 from graph.errors import QueryRefused, StoreUnavailable
@@ -102,24 +108,32 @@ class Neo4jStore:
                 database=self.database, default_access_mode=neo4j.READ_ACCESS
             ) as session:
                 return session.execute_read(lambda tx: tx.run(query, dict(params or {})).data())
-        except ServiceUnavailable as error:
+        except (ServiceUnavailable, SessionExpired) as error:
             raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {error}") from None
         except (CypherSyntaxError, Neo4jError) as error:
             raise QueryRefused(error.message or str(error)) from None
 
     @contextmanager
     def transaction(self) -> Iterator[Neo4jTransaction]:
-        """One explicit write transaction; rolled back on any exception."""
+        """One explicit write transaction; rolled back on any exception.
+
+        Driver errors become :class:`StoreUnavailable` (connection) or :class:`QueryRefused`.
+        """
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._driver.session(database=self.database) as session:
-            tx = session.begin_transaction()
-            try:
-                yield Neo4jTransaction(tx, now)
-                tx.run(cypher.BUMP_REVISION, {"id": META_ID}).consume()
-            except BaseException:
-                tx.rollback()
-                raise
-            tx.commit()
+        try:
+            with self._driver.session(database=self.database) as session:
+                tx = session.begin_transaction()
+                try:
+                    yield Neo4jTransaction(tx, now)
+                    tx.run(cypher.BUMP_REVISION, {"id": META_ID}).consume()
+                except BaseException:
+                    tx.rollback()
+                    raise
+                tx.commit()
+        except (ServiceUnavailable, SessionExpired) as error:
+            raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {error}") from None
+        except Neo4jError as error:
+            raise QueryRefused(error.message or str(error)) from None
 
     def revision(self) -> int:
         rows = self.run(cypher.READ_REVISION, {"id": META_ID})

@@ -66,3 +66,11 @@ def test_a_locked_store_is_one_line_naming_the_holder(tmp_path: Path) -> None:
     assert result.returncode == 3
     assert f"PID {holder.pid}" in result.stderr and "POST /ingest" in result.stderr
     assert "Traceback" not in result.stderr and result.stderr.strip().count("\n") == 0
+
+
+def test_an_unreachable_neo4j_is_one_line_with_exit_status_3(tmp_path: Path) -> None:
+    env = {**os.environ, "SKILLGRAPH_STORE": "neo4j", "NEO4J_URI": "bolt://127.0.0.1:9"}
+    result = subprocess.run([sys.executable, "-m", "api.cli", "stats"], capture_output=True, text=True,
+                            env=env, timeout=120)  # fmt: skip
+    assert result.returncode == 3
+    assert "cannot reach Neo4j" in result.stderr and result.stderr.strip().count("\n") == 0
