@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from graph.embedded import EmbeddedStore
 from graph.store import Store
+from ingest.pipeline import ingest
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "tiny"
@@ -53,3 +57,26 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     opened.ensure_schema()
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session")
+def sample_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A closed embedded store holding ``data/sample``; copy it before opening it."""
+    folder = tmp_path_factory.mktemp("sample-store")
+    store = EmbeddedStore(folder)
+    store.ensure_schema()
+    ingest(store, [SAMPLE])
+    store.close()
+    return folder
+
+
+def copy_store(source: Path, target: Path) -> Path:
+    """A private copy of a closed store folder (one process may hold a store at a time)."""
+    shutil.copytree(source, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def planted() -> dict[str, Any]:
+    """The manifest of the sample's planted features (docs/sample-data.md)."""
+    return json.loads((DATA / "sample_planted.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]

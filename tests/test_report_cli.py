@@ -7,24 +7,16 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from graph.embedded import EmbeddedStore
-from ingest.pipeline import ingest
-from tests.conftest import SAMPLE
-
-PLANTED = json.loads((Path(__file__).parent / "data" / "sample_planted.json").read_text())
+from tests.conftest import copy_store
 
 
 @pytest.fixture(scope="module")
-def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("report-store")
-    store = EmbeddedStore(folder)
-    store.ensure_schema()
-    ingest(store, [SAMPLE])
-    store.close()
-    return folder
+def sample_dir(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_store(sample_store_dir, tmp_path_factory.mktemp("report") / "graph")
 
 
 def run(args: list[str], data_dir: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -33,7 +25,9 @@ def run(args: list[str], data_dir: Path, cwd: Path) -> subprocess.CompletedProce
                           env=env, cwd=cwd, timeout=180)  # fmt: skip
 
 
-def test_the_report_names_duplicates_gaps_priorities_brokers_and_isolated_members(sample_dir: Path, tmp_path: Path) -> None:
+def test_the_report_names_duplicates_gaps_priorities_brokers_and_isolated_members(
+    sample_dir: Path, tmp_path: Path, planted: dict[str, Any]
+) -> None:
     result = run(["report", "--out", str(tmp_path / "out")], sample_dir, Path.cwd())
     assert result.returncode == 0, result.stderr
     markdown = (tmp_path / "out" / "report.md").read_text()
@@ -42,7 +36,7 @@ def test_the_report_names_duplicates_gaps_priorities_brokers_and_isolated_member
         assert offer in markdown
     assert "c-h2-refuelling" in markdown and "lack-of-recognition" in markdown
     assert "m-047" in markdown.split("### Brokers")[1]
-    for member in PLANTED["isolated_members"]:
+    for member in planted["isolated_members"]:
         assert member in markdown.split("### Members in no project")[1]
     assert "<table>" in html and "t-0113" in html
 

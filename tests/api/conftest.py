@@ -10,25 +10,18 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from graph.embedded import EmbeddedStore
-from ingest.pipeline import ingest
-from tests.conftest import SAMPLE
-
-
-@pytest.fixture(scope="session")
-def sample_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store folder holding the sample data (closed again, so an app can open it)."""
-    folder = tmp_path_factory.mktemp("api-store")
-    store = EmbeddedStore(folder)
-    store.ensure_schema()
-    ingest(store, [SAMPLE])
-    store.close()
-    return folder
+from tests.conftest import copy_store
 
 
 @pytest.fixture(scope="module")
-def client(sample_store_dir: Path) -> Iterator[TestClient]:
+def client_store_dir(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This module's own copy of the sample store."""
+    return copy_store(sample_store_dir, tmp_path_factory.mktemp("api") / "graph")
+
+
+@pytest.fixture(scope="module")
+def client(client_store_dir: Path) -> Iterator[TestClient]:
     """A client of the app serving the sample data."""
-    app = create_app(Settings(data_dir=sample_store_dir))
+    app = create_app(Settings(data_dir=client_store_dir))
     with TestClient(app) as test_client:
         yield test_client

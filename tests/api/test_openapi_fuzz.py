@@ -15,6 +15,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api.app import create_app
 from api.settings import Settings
+from tests.conftest import copy_store
 
 # The schema is read when the module is collected; the store behind the app is filled and
 # opened (the app's lifespan) by the fixture below before any case runs.
@@ -26,7 +27,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 @pytest.fixture(scope="session")
 def running_app(sample_store_dir: Path) -> Iterator[None]:
     shutil.rmtree(FOLDER / "graph", ignore_errors=True)  # loading the schema started the app once
-    shutil.copytree(sample_store_dir, FOLDER / "graph")
+    copy_store(sample_store_dir, FOLDER / "graph")
     with TestClient(APP):
         yield
     shutil.rmtree(FOLDER, ignore_errors=True)
