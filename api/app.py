@@ -10,7 +10,9 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api import errors
 from api.cache import RevisionCache
+from api.response_cache import ResponseCache
 from api.routes import analysis, changes, cypher, entities, health, ingest, search
+from api.routes import viz as viz_routes
 from api.security import require_read_key
 from api.settings import Settings, get_settings
 from api.stores import open_store
@@ -42,6 +44,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         lifespan=lifespan,
     )
     errors.install(app)
+    app.add_middleware(ResponseCache)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -56,4 +59,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         app.include_router(module.router, dependencies=readers)
     app.include_router(cypher.router)
     app.include_router(ingest.router)
+    app.include_router(viz_routes.router, dependencies=readers)
+    app.include_router(viz_routes.assets)  # vis-network and the views' script: no CDN
     return app

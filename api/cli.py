@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import sys
 from collections.abc import Callable, Iterator
@@ -18,13 +19,18 @@ from rich.progress import Progress
 from rich.table import Table
 
 from api.report_cli import report_app
+from api.routes.ingest import review_path
 from api.settings import Settings, get_settings
 from api.stores import open_store
+from api.viz_cli import viz
 from graph.errors import SkillGraphError
 from graph.store import Store
 from ingest.kinds import FileKind
 from ingest.pipeline import ingest as run_ingest
 from ingest.report import IngestReport
+from ingest.review import ReviewBook, merge_summary
+from ingest.sources import SourceFormat, SourceOptions
+from ingest.sources.poll import load_mapping
 from queries.stats import graph_stats
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -35,6 +41,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(report_app, name="report")
+review_app = typer.Typer(
+    help="Merges and ESCO links waiting for a person: list, accept, reject.",
+    no_args_is_help=False,
+    invoke_without_command=True,
+)
+app.add_typer(review_app, name="review")
+app.command()(viz)
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
@@ -76,9 +89,10 @@ def print_report(report: IngestReport) -> None:
         if file.error:
             out.print(head + f"[red]{file.error}[/red]", highlight=False)
             continue
+        skipped = f", {file.rows_skipped} skipped" if file.rows_skipped else ""
         out.print(
             head + f"{file.rows_read} read, {file.rows_written} written, "
-            f"{file.rows_rejected} rejected",
+            f"{file.rows_rejected} rejected{skipped}",
             highlight=False,
         )
         if file.notice:
@@ -99,14 +113,36 @@ def print_report(report: IngestReport) -> None:
                 f"  unresolved {missing.location} {missing.column} {missing.value!r}: not linked",
                 highlight=False,
             )
-        for created in file.organisations_created:
+        for created in file.organisations_created[:50]:
             out.print(f"  new non-member organisation {created}", highlight=False)
+        if len(file.organisations_created) > 50:
+            out.print(
+                f"  ... and {len(file.organisations_created) - 50} more new organisations "
+                "(--json lists them all)",
+                highlight=False,
+            )
+        for merge in file.merged:
+            out.print(
+                f"  merged {merge.location} {merge.value!r} into {merge.matched_id} "
+                f"({merge.matched_name}) by {merge.evidence}",
+                highlight=False,
+            )
+        for pending in file.pending_review:
+            out.print(f"  review {pending}", highlight=False)
         if file.unclassified_answers:
             out.print(
                 f"  {len(file.unclassified_answers)} answers matched no priority:", highlight=False
             )
             for answer in file.unclassified_answers:
                 out.print(f"    {answer}", highlight=False)
+    for linked in report.esco_linked:
+        out.print(f"ESCO link {linked}", highlight=False)
+    if report.review_pending:
+        out.print(
+            f"{report.review_pending} questions wait for review in {report.review_file}: "
+            "skillgraph review",
+            highlight=False,
+        )
 
 
 @app.command()
@@ -116,13 +152,52 @@ def ingest(
     kind: Annotated[
         FileKind | None, typer.Option(help="The kind of every file, when names do not say it.")
     ] = None,
+    source_format: Annotated[
+        SourceFormat | None,
+        typer.Option(
+            "--format",
+            help="A published format (cordis, esco, erasmus, poll); detected from the header "
+            "when unambiguous.",
+        ),
+    ] = None,
+    keyword: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Keep only CORDIS/Erasmus+ projects whose title, objective or "
+            "topics have a word starting with it (repeatable)."
+        ),
+    ] = None,
+    topic: Annotated[
+        list[str] | None,
+        typer.Option(help="Keep only CORDIS projects with a topic starting with it (repeatable)."),
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="Poll mapping file (YAML) for a poll export.")
+    ] = None,
+    review_file: Annotated[
+        Path | None,
+        typer.Option(help="Review file (default: review.json beside the embedded store)."),
+    ] = None,
     encoding: Annotated[
         str | None, typer.Option(help="Text encoding of the files when they are not UTF-8.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Read members, projects, training offers, competences, priorities and poll answers."""
-    with store_from(get_settings()) as store:
+    """Read canonical files, CORDIS, ESCO, Erasmus+ exports and poll exports."""
+    settings = get_settings()
+    options = SourceOptions(
+        keywords=tuple(keyword or ()),
+        topics=tuple(topic or ()),
+        poll_mapping=load_mapping(mapping) if mapping else None,
+    )
+    if source_format is SourceFormat.POLL and mapping is None:
+        err.print("[red]error:[/red] --format poll needs --mapping", highlight=False)
+        raise typer.Exit(2)
+    arguments: dict[str, Any] = {
+        "kind": kind, "encoding": encoding, "source": source_format, "options": options,
+        "review_file": review_path(settings, review_file),
+    }  # fmt: skip
+    with store_from(settings) as store:
         if sys.stderr.isatty() and not as_json:
             with Progress(console=err, transient=True) as bar:
                 task = bar.add_task("ingesting", total=None)
@@ -130,9 +205,9 @@ def ingest(
                 def advance(file: str, done: int, total: int) -> None:
                     bar.update(task, completed=done, total=total, description=Path(file).name)
 
-                report = run_ingest(store, paths, kind=kind, encoding=encoding, progress=advance)
+                report = run_ingest(store, paths, progress=advance, **arguments)
         else:
-            report = run_ingest(store, paths, kind=kind, encoding=encoding)
+            report = run_ingest(store, paths, **arguments)
     if as_json:
         out.print_json(report.model_dump_json())
     else:
@@ -140,14 +215,88 @@ def ingest(
     raise typer.Exit(report.exit_code)
 
 
+@review_app.callback()
+@friendly
+def review(
+    ctx: typer.Context,
+    review_file: Annotated[Path | None, typer.Option(help="Review file.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """List the questions waiting for review (merges and ESCO links)."""
+    path = review_path(get_settings(), review_file)
+    ctx.obj = path
+    if ctx.invoked_subcommand is not None:
+        return
+    book = ReviewBook.open(path)
+    if as_json:
+        out.print_json(book.state.model_dump_json())
+        return
+    if not book.state.pending:
+        out.print(f"nothing waits for review ({path})", highlight=False)
+        return
+    for number, item in enumerate(book.state.pending, start=1):
+        where = f" ({item.country})" if item.country else ""
+        out.print(
+            f"[bold]{number}.[/bold] {item.kind} {item.name!r}{where}: {item.reason}",
+            highlight=False,
+        )
+        for position, candidate in enumerate(item.candidates, start=1):
+            out.print(
+                f"     {position}) {candidate.id}  {candidate.name}  score {candidate.score:g}",
+                highlight=False,
+            )
+        if item.seen_at:
+            out.print(f"     seen at {', '.join(item.seen_at[:3])}", highlight=False)
+    out.print(
+        "accept with: skillgraph review accept N [CANDIDATE]; reject with: skillgraph review "
+        "reject N. The next ingest applies the decision.",
+        highlight=False,
+    )
+
+
+@review_app.command("accept")
+@friendly
+def review_accept(
+    ctx: typer.Context,
+    item: Annotated[str, typer.Argument(help="Number in the list, or the question's key.")],
+    candidate: Annotated[
+        str | None, typer.Argument(help="Candidate number or id (default: the first).")
+    ] = None,
+) -> None:
+    """Accept a candidate: merge into that organisation, or link to that ESCO skill."""
+    book = ReviewBook.open(ctx.obj)
+    decision = book.accept(item, candidate)
+    book.save()
+    out.print(f"accepted: {decision.id} ({decision.name}); the next ingest applies it",
+              highlight=False)  # fmt: skip
+
+
+@review_app.command("reject")
+@friendly
+def review_reject(
+    ctx: typer.Context,
+    item: Annotated[str, typer.Argument(help="Number in the list, or the question's key.")],
+) -> None:
+    """Reject every candidate: the organisation is a different one (or no ESCO link)."""
+    book = ReviewBook.open(ctx.obj)
+    decision = book.reject(item)
+    book.save()
+    out.print(f"rejected: {decision.name} stays separate; the next ingest applies it",
+              highlight=False)  # fmt: skip
+
+
 @app.command()
 @friendly
 def stats(as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False) -> None:
     """Count nodes per kind, members, edges per type and sources."""
-    with store_from(get_settings()) as store:
+    settings = get_settings()
+    with store_from(settings) as store:
         result = graph_stats(store)
+        merges = merge_summary(store, review_path(settings))
     if as_json:
-        out.print_json(result.model_dump_json())
+        out.print_json(
+            json.dumps({**result.model_dump(mode="json"), "merges": merges.model_dump()})
+        )
         return
     table = Table("kind", "count", title=f"{result.backend} store, revision {result.revision}")
     for kind, count in result.nodes.items():
@@ -159,6 +308,12 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")
     out.print(table)
     for source in result.sources:
         out.print(f"source {source.file} ({source.kind}, {source.rows} rows, {source.ingested_at})")
+    out.print(
+        f"merges made: {merges.merges_made} (into {merges.merged_organisations} organisations); "
+        f"waiting for review: {merges.pending_organisations} organisations, "
+        f"{merges.pending_esco} ESCO links; decisions kept: {merges.decisions}",
+        highlight=False,
+    )
 
 
 @app.command()

@@ -22,6 +22,7 @@ from queries.overlaps import overlaps
 from queries.partners import partners
 from queries.priorities import priorities, unclassified_in_latest_poll
 from queries.projection import project
+from viz.charts import report_charts
 from viz.report import html_report, markdown_report
 
 out = Console(soft_wrap=True)
@@ -30,6 +31,8 @@ report_app = typer.Typer(
     help="Reports for coordinators: all analyses, or one with --json.", invoke_without_command=True
 )
 
+#: Folder of the report's charts, beside report.md.
+CHART_DIR = "charts"
 AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 Limit = Annotated[int | None, typer.Option(help="At most this many entries.")]
 
@@ -61,7 +64,11 @@ def whole_report(
         Path, typer.Option("--out", help="Folder for report.md and report.html.")
     ] = Path("reports"),
 ) -> None:
-    """Write the report (Markdown and HTML) covering every analysis."""
+    """Write the report (Markdown and HTML, with SVG charts) covering every analysis.
+
+    The charts are written to ``charts/`` beside ``report.md``, which links them;
+    ``report.html`` carries them inline, so it stands alone.
+    """
     if ctx.invoked_subcommand is not None:
         return
     try:
@@ -70,10 +77,19 @@ def whole_report(
         raise _fail(error) from None
     bundle = all_analyses(graph, unclassified_answers=unclassified)  # type: ignore[arg-type]
     out_dir.mkdir(parents=True, exist_ok=True)
-    markdown = markdown_report(bundle)
+    charts = {f"{CHART_DIR}/{name}": svg for name, svg in report_charts(bundle).items()}
+    (out_dir / CHART_DIR).mkdir(exist_ok=True)
+    for path, svg in charts.items():
+        (out_dir / path).write_text(svg, encoding="utf-8")
+    links = {Path(path).stem: path for path in charts}
+    markdown = markdown_report(bundle, charts=links)
     (out_dir / "report.md").write_text(markdown, encoding="utf-8")
-    (out_dir / "report.html").write_text(html_report(markdown), encoding="utf-8")
-    out.print(f"wrote {out_dir / 'report.md'} and {out_dir / 'report.html'}", highlight=False)
+    (out_dir / "report.html").write_text(html_report(markdown, images=charts), encoding="utf-8")
+    out.print(
+        f"wrote {out_dir / 'report.md'}, {out_dir / 'report.html'} and {len(charts)} charts "
+        f"in {out_dir / CHART_DIR}",
+        highlight=False,
+    )
 
 
 def _projection() -> object:

@@ -8,6 +8,7 @@ from fastapi import Request
 from pydantic import SecretStr
 
 from api.deps import SettingsDep
+from api.settings import Settings
 from graph.errors import SkillGraphError
 
 
@@ -70,3 +71,11 @@ def require_read_key(request: Request, settings: SettingsDep) -> None:
         )
     if not _matches(key, settings.read_key, settings.api_key):
         raise AuthError(403, "key_refused", "the key is not valid")
+
+
+def key_allows_reading(request: Request, settings: Settings) -> bool:
+    """Whether a request may read without further checks (no read key set, or a valid key)."""
+    if settings.read_key is None:
+        return True
+    key = presented_key(request)
+    return key is not None and _matches(key, settings.read_key, settings.api_key)

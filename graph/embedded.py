@@ -132,6 +132,7 @@ class EmbeddedStore:
                 raise StoreLocked(str(self.data_dir), holder) from None
             raise StoreUnavailable(f"cannot open the embedded store {path}: {message}") from None
         self._write_lock = threading.Lock()
+        self._revision: int | None = None
         self._local = threading.local()
         self._connections: list[ladybug.Connection] = []
 
@@ -198,6 +199,9 @@ class EmbeddedStore:
             return _Executor(connection).run(cypher_text, params)
         except RuntimeError as error:
             raise QueryRefused(str(error).split("\n")[0]) from None
+        except (ValueError, TypeError, OverflowError) as error:
+            # The driver converts parameters before the engine sees them (e.g. a mixed list).
+            raise QueryRefused(f"cannot use these parameters: {error}") from None
 
     @contextmanager
     def transaction(self) -> Iterator[EmbeddedTransaction]:
@@ -215,10 +219,19 @@ class EmbeddedStore:
                 tx.run("ROLLBACK")
                 raise
             tx.run("COMMIT")
+            self._revision = None
 
     def revision(self) -> int:
-        rows = self.run(cypher.READ_REVISION, {"id": META_ID})
-        return int(rows[0]["revision"]) if rows else 0
+        """The revision, read once and then after each commit.
+
+        Only this process can write to the store (the file lock), so it knows when the
+        revision moves and needs no query per call.
+        """
+        revision = self._revision
+        if revision is None:
+            rows = self.run(cypher.READ_REVISION, {"id": META_ID})
+            revision = self._revision = int(rows[0]["revision"]) if rows else 0
+        return revision
 
     def close(self) -> None:
         for connection in self._connections:

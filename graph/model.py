@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class OrganisationType(StrEnum):
@@ -62,6 +62,26 @@ class Organisation(Node):
     city: str | None = None
     website: str | None = None
     joined: date | None = None
+    pic: str | None = Field(
+        default=None, description="EU Participant Identification Code (CORDIS organisationID)"
+    )
+    vat: str | None = Field(default=None, description="VAT number, as a source wrote it")
+    aliases: list[str] = Field(
+        default_factory=list, description="Other spellings of its name that sources used"
+    )
+    sources: list[str] = Field(
+        default_factory=list, description="Ids of the Source nodes (files) that named it"
+    )
+    merges: list[str] = Field(
+        default_factory=list,
+        description="Evidence of each merge: which source named it, how, and by what identifier",
+    )
+
+    @field_validator("aliases", "sources", "merges", mode="before")
+    @classmethod
+    def _absent_is_empty(cls, value: object) -> object:
+        """Organisations written before these properties existed hold null: no entries."""
+        return [] if value is None else value
 
 
 class Project(Node):
@@ -98,6 +118,7 @@ class Competence(Node):
     alt_labels: list[str] = Field(default_factory=list)
     esco_uri: str | None = None
     group: str | None = None
+    description: str | None = None
 
 
 class Priority(Node):

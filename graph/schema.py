@@ -66,6 +66,17 @@ NODE_MODELS: dict[NodeKind, type[model.Node]] = {
     NodeKind.SOURCE: model.Source,
 }
 
+#: The property that names a node of each kind (what people read in lists and views).
+NAME_PROPERTY: dict[NodeKind, str] = {
+    NodeKind.ORGANISATION: "name",
+    NodeKind.PROJECT: "title",
+    NodeKind.TRAINING_OFFER: "title",
+    NodeKind.COMPETENCE: "label",
+    NodeKind.PRIORITY: "label",
+    NodeKind.COUNTRY: "name",
+    NodeKind.SOURCE: "file",
+}
+
 #: Property the stores keep on every node to tell a changed row from an unchanged one.
 FINGERPRINT = "fingerprint"
 
@@ -76,7 +87,7 @@ META_ID = "graph"
 
 #: Properties a server store indexes besides the unique ``id`` (LadybugDB keys on id only).
 INDEXES: dict[NodeKind, tuple[str, ...]] = {
-    NodeKind.ORGANISATION: ("name", "country", "type"),
+    NodeKind.ORGANISATION: ("name", "country", "type", "pic"),
     NodeKind.PROJECT: ("title", "updated_at"),
     NodeKind.TRAINING_OFFER: ("title", "eqf_level", "updated_at"),
     NodeKind.COMPETENCE: ("label", "esco_uri"),

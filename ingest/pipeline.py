@@ -19,12 +19,23 @@ from typing import Any
 from graph.errors import InputError, SkillGraphError
 from graph.schema import RELATIONSHIPS, NodeKind, RelType
 from graph.store import Store, Transaction
-from ingest import values
+from ingest import sources, values
 from ingest.classify import PriorityTerms, classify
-from ingest.kinds import SPECS, FileKind, KindSpec, build_record, kind_from_name
-from ingest.records import CellError, Record, Target
-from ingest.report import FileReport, FuzzyMatch, IngestReport, Rejection, Unresolved
-from ingest.resolve import CompetenceIndex, OrganisationIndex
+from ingest.kinds import SPECS, FileKind, build_record, kind_from_name
+from ingest.normalise import fold, organisation_key
+from ingest.records import CellError, OrgMention, PollAnswer, Record, Reference, Target
+from ingest.report import (
+    FileReport,
+    FuzzyMatch,
+    IngestReport,
+    MergeNote,
+    Rejection,
+    Unresolved,
+)
+from ingest.resolve import CompetenceIndex, Decision, OrganisationIndex, Outcome
+from ingest.review import ReviewBook, ReviewCandidate, ReviewDecision, ReviewItem
+from ingest.review import organisation_key as review_key
+from ingest.sources import Layout, SourceFormat, SourceOptions
 from ingest.tables import SUPPORTED_SUFFIXES, Table, read_table
 
 #: Files of one call are written in this order so that each finds what it links to.
@@ -41,7 +52,17 @@ EXISTING_COMPETENCES = (
     "MATCH (c:Competence) RETURN c.id AS id, c.label AS label, "
     "c.alt_labels AS alt_labels, c.esco_uri AS esco_uri"
 )
-EXISTING_ORGANISATIONS = "MATCH (o:Organisation) RETURN o.id AS id, o.name AS name"
+EXISTING_ORGANISATIONS = (
+    "MATCH (o:Organisation) RETURN o.id AS id, o.name AS name, o.country AS country, "
+    "o.website AS website, o.pic AS pic, o.vat AS vat, o.aliases AS aliases, "
+    "o.sources AS sources, o.merges AS merges"
+)
+EXISTING_PROJECTS = "MATCH (p:Project) RETURN p.id AS id"
+SET_PROVENANCE = (
+    "UNWIND $rows AS r MATCH (o:Organisation {id: r.id}) "
+    "SET o.pic = r.pic, o.vat = r.vat, o.aliases = r.aliases, o.sources = r.sources, "
+    "o.merges = r.merges"
+)
 EXISTING_PRIORITIES = (
     "MATCH (p:Priority) RETURN p.id AS id, p.kind AS kind, p.label AS label, p.keywords AS keywords"
 )
@@ -57,14 +78,26 @@ _TARGET_LABEL = {
 Progress = Callable[[str, int, int], None]
 
 
-@dataclass
-class PollAnswer:
-    """One poll answer as read."""
+#: Where each canonical kind is written in a call; the source layouts slot in between.
+KIND_RANK = {
+    FileKind.COMPETENCES: 0,
+    FileKind.PRIORITIES: 20,
+    FileKind.MEMBERS: 30,
+    FileKind.PROJECTS: 50,
+    FileKind.TRAINING_OFFERS: 60,
+    FileKind.POLL_RESPONSES: 80,
+}
 
-    line: int
-    respondent: str
-    question_kind: str
-    answer: str
+
+@dataclass(frozen=True)
+class Plan:
+    """How one file is written: the kind it reports, its node, the links it owns, when."""
+
+    name: str
+    node: NodeKind | None
+    owns: tuple[RelType, ...]
+    rank: int
+    poll: bool = False
 
 
 @dataclass
@@ -73,18 +106,24 @@ class ParsedFile:
 
     path: Path
     table: Table
-    spec: KindSpec
+    plan: Plan
     report: FileReport
     sha256: str
     records: list[Record] = field(default_factory=list)
     answers: list[PollAnswer] = field(default_factory=list)
+    spec_kind: FileKind | None = None
+    #: Ids of the existing nodes a link-only file (``Record.subject``) names.
+    owned_ids: list[str] = field(default_factory=list)
 
 
-def expand(paths: Iterable[Path], kind: FileKind | None = None) -> tuple[list[Path], list[Path]]:
+def expand(
+    paths: Iterable[Path], kind: FileKind | None = None, source: SourceFormat | None = None
+) -> tuple[list[Path], list[Path]]:
     """Files to read, and files inside named folders passed over.
 
     A file named on the command line is always read. Inside a folder, only files with a
-    readable suffix whose kind is known (from ``kind`` or their name) are read.
+    readable suffix whose kind is known (from ``kind``, ``source``, their name, or a
+    published header) are read.
     """
     files: list[Path] = []
     passed_over: list[Path] = []
@@ -92,7 +131,12 @@ def expand(paths: Iterable[Path], kind: FileKind | None = None) -> tuple[list[Pa
         if path.is_dir():
             for child in sorted(p for p in path.iterdir() if p.is_file()):
                 readable = child.suffix.lower() in SUPPORTED_SUFFIXES
-                if readable and (kind or kind_from_name(child.stem)):
+                wanted = kind or (
+                    _fits(child, source)
+                    if source
+                    else kind_from_name(child.stem) or _fits(child, None)
+                )
+                if readable and wanted:
                     files.append(child)
                 elif readable:
                     passed_over.append(child)
@@ -103,15 +147,29 @@ def expand(paths: Iterable[Path], kind: FileKind | None = None) -> tuple[list[Pa
     return files, passed_over
 
 
+def _fits(path: Path, source: SourceFormat | None) -> bool:
+    """Whether a file in a folder has the header of ``source`` (or of any published layout).
+
+    With ``source`` given, a file of another shape (the other tables of a CORDIS dump) is
+    passed over rather than read by its name.
+    """
+    header = sources.sniff(path)
+    columns = header.columns if header else []
+    if source is None:
+        return sources.detect(columns) is not None
+    return source is SourceFormat.POLL or sources.choose(source, columns) is not None
+
+
 def _parse_rows(parsed: ParsedFile) -> None:
     seen: dict[str, int] = {}
     table, report = parsed.table, parsed.report
     for row in table.rows:
         try:
-            if parsed.spec.kind is FileKind.POLL_RESPONSES:
+            if parsed.spec_kind is FileKind.POLL_RESPONSES:
                 parsed.answers.append(_poll_answer(row.line, row.cells))
                 continue
-            record = build_record(parsed.spec, row.line, row.cells)
+            assert parsed.spec_kind is not None
+            record = build_record(SPECS[parsed.spec_kind], row.line, row.cells)
         except CellError as error:
             report.rejected.append(
                 Rejection(location=table.where(row.line), column=error.column, reason=str(error))
@@ -149,8 +207,42 @@ def _poll_answer(line: int, cells: dict[str, str]) -> PollAnswer:
     return PollAnswer(line, cells.get("respondent", "").strip(), kind, answer)
 
 
-def read_file(path: Path, kind: FileKind | None, encoding: str | None) -> ParsedFile | FileReport:
-    """Read and validate one file, or return the report of why it cannot be used."""
+def read_file(
+    path: Path,
+    kind: FileKind | None,
+    encoding: str | None,
+    *,
+    source: SourceFormat | None = None,
+    options: SourceOptions | None = None,
+) -> ParsedFile | FileReport:
+    """Read and validate one file, or return the report of why it cannot be used.
+
+    A file of a published layout (``source``, or detected from its header unless
+    ``kind`` is given) is read by its reader in :mod:`ingest.sources`; any other file is
+    a canonical file whose kind comes from ``kind`` or its name.
+    """
+    options = options or SourceOptions()
+    if kind is None:
+        header = sources.sniff(path, encoding)
+        columns = header.columns if header else []
+        layout = sources.choose(source, columns) if source else sources.detect(columns)
+        if layout is None and source is None and options.poll_mapping is not None:
+            named = kind_from_name(path.stem)
+            canonical_poll = named is FileKind.POLL_RESPONSES and "question_kind" in columns
+            if (
+                header
+                and header.columns
+                and (named is None or (named is FileKind.POLL_RESPONSES and not canonical_poll))
+            ):
+                layout = sources.choose(SourceFormat.POLL, columns)
+        if source and header and layout is None:
+            return FileReport(file=str(path), kind=source.value, readable=False,
+                              error=f"does not have the columns of a {source.value} file")  # fmt: skip
+        if layout is not None and header is not None:
+            return _read_source(path, layout, header.delimiter, encoding, options)
+        if source:
+            return FileReport(file=str(path), kind=source.value, readable=False,
+                              error=f"cannot be read as a {source.value} file (CSV or XLSX)")  # fmt: skip
     file_kind = kind or kind_from_name(path.stem)
     if file_kind is None:
         kinds = ", ".join(k.value for k in FileKind)
@@ -180,40 +272,113 @@ def read_file(path: Path, kind: FileKind | None, encoding: str | None) -> Parsed
             f"ignored the unknown column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}"
         )
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    parsed = ParsedFile(path, table, spec, report, sha)
+    owns = tuple(dict.fromkeys(rel for column, rel in spec.owns if column in table.columns))
+    plan = Plan(file_kind.value, spec.node, owns, KIND_RANK[file_kind],
+                poll=file_kind is FileKind.POLL_RESPONSES)  # fmt: skip
+    parsed = ParsedFile(path, table, plan, report, sha, spec_kind=file_kind)
     _parse_rows(parsed)
     return parsed
+
+
+def _read_source(
+    path: Path, layout: Layout, delimiter: str, encoding: str | None, options: SourceOptions
+) -> ParsedFile | FileReport:
+    """Read a file of a published layout through its reader."""
+    if layout.poll and options.poll_mapping is None:
+        return FileReport(file=str(path), kind=layout.name, readable=False,
+                          error="a poll export needs a mapping file (--mapping poll-mapping.yaml)")  # fmt: skip
+    try:
+        table = read_table(path, encoding=encoding, delimiter=delimiter)
+    except InputError as error:
+        return FileReport(file=str(path), kind=layout.name, readable=False, error=error.reason)
+    report = FileReport(file=str(path), kind=layout.name, rows_read=len(table.rows))
+    missing = [c for c in sources.required(layout, options) if c not in table.columns]
+    if missing:
+        report.error = (
+            f"misses the required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
+            "nothing of it was written"
+        )
+        report.rows_rejected = report.rows_read
+        return report
+    read = sources.read(layout, table, options)
+    report.rejected = read.rejected
+    report.rows_rejected = len(read.rejected)
+    report.rows_skipped = read.skipped
+    notices = read.notices if table.rows else ["has a header but no rows", *read.notices]
+    report.notice = "; ".join(notices) or None
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    plan = Plan(layout.name, layout.node, layout.owns, layout.rank, poll=layout.poll)
+    return ParsedFile(path, table, plan, report, sha, read.records, read.answers)
+
+
+@dataclass
+class _OrgState:
+    """Provenance of one organisation as this call builds it up."""
+
+    name: str
+    pic: str | None = None
+    vat: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    merges: list[str] = field(default_factory=list)
+
+    def provenance(self, organisation_id: str) -> dict[str, Any]:
+        return {"id": organisation_id, "pic": self.pic, "vat": self.vat,
+                "aliases": self.aliases, "sources": self.sources, "merges": self.merges}  # fmt: skip
 
 
 class _Resolver:
     """Indexes of what exists in the store and in this call, shared by all files."""
 
-    def __init__(self, store: Store, files: Sequence[ParsedFile]) -> None:
+    def __init__(self, store: Store, files: Sequence[ParsedFile], review: ReviewBook) -> None:
+        self.review = review
         self.competences = CompetenceIndex()
         for row in store.run(EXISTING_COMPETENCES):
             self.competences.add(
                 row["id"], row["label"] or "", row["alt_labels"] or [], row["esco_uri"]
             )
         self.organisations = OrganisationIndex()
+        self.state: dict[str, _OrgState] = {}
         for row in store.run(EXISTING_ORGANISATIONS):
-            self.organisations.add(row["id"], row["name"] or row["id"])
+            name = row["name"] or row["id"]
+            aliases = list(row["aliases"] or [])
+            self.organisations.add(
+                row["id"], name, country=row["country"], pic=row["pic"], vat=row["vat"],
+                website=row["website"], aliases=aliases,
+            )  # fmt: skip
+            self.state[row["id"]] = _OrgState(
+                name, row["pic"], row["vat"], aliases, list(row["sources"] or []),
+                list(row["merges"] or []),
+            )  # fmt: skip
+        self.projects = {row["id"] for row in store.run(EXISTING_PROJECTS)}
         self.priorities: dict[str, PriorityTerms] = {}
+        self.priority_names: dict[str, str] = {}
         for row in store.run(EXISTING_PRIORITIES):
             self._add_priority(row["id"], row["kind"], row["label"] or "", row["keywords"] or [])
         for parsed in files:
             for record in parsed.records:
                 f = record.fields
+                if record.subject is not None:
+                    continue
                 if record.kind is NodeKind.COMPETENCE:
                     self.competences.add(
                         record.id, f["label"], f.get("alt_labels", []), f.get("esco_uri")
                     )
                 elif record.kind is NodeKind.ORGANISATION:
-                    self.organisations.add(record.id, f["name"])
+                    self.organisations.add(
+                        record.id, f["name"], country=f.get("country"), website=f.get("website")
+                    )
+                    self.state.setdefault(record.id, _OrgState(f["name"]))
                 elif record.kind is NodeKind.PRIORITY:
                     self._add_priority(record.id, f["kind"], f["label"], f.get("keywords", []))
+                elif record.kind is NodeKind.PROJECT:
+                    self.projects.add(record.id)
 
     def _add_priority(self, pid: str, kind: str, label: str, keywords: Sequence[str]) -> None:
         self.priorities[pid] = PriorityTerms.of(pid, kind, label, keywords)
+        for name in (pid, label):
+            if fold(name):
+                self.priority_names.setdefault(fold(name), pid)
 
 
 @dataclass
@@ -224,30 +389,63 @@ class _Batch:
     edges: dict[tuple[RelType, NodeKind, NodeKind], list[dict[str, Any]]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    #: Organisations this file created, by id (written whole, with their provenance).
+    created: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Known organisations whose provenance this file extends.
+    touched: set[str] = field(default_factory=set)
+    provenance: list[dict[str, Any]] = field(default_factory=list)
+    written: int = 0
 
 
 def _fingerprint(data: Any) -> str:
     return hashlib.sha1(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def _subject(record: Record, resolver: _Resolver) -> str | None:
+    """The id of the existing node a link-only record names, or None."""
+    if record.subject is Target.PROJECT:
+        return record.id if record.id in resolver.projects else None
+    if record.subject is Target.COMPETENCE:
+        return resolver.competences.by_uri(record.id)
+    return record.id
+
+
 def _resolve_records(
     parsed: ParsedFile, resolver: _Resolver, source_id: str, batch: _Batch
 ) -> None:
     report, table = parsed.report, parsed.table
+    missing_subjects = hierarchy_skipped = 0
     for record in parsed.records:
+        record_id = _subject(record, resolver)
+        if record_id is None:
+            missing_subjects += record.rows
+            continue
         links: list[tuple[Any, ...]] = []
         for ref in record.references:
-            target_id = _resolve(
-                ref.target, ref.value, ref.column, record, parsed, resolver, source_id, batch
-            )
+            if record.subject is Target.COMPETENCE:
+                target_id = resolver.competences.by_uri(ref.value)
+                if target_id is None:
+                    hierarchy_skipped += 1
+                    continue
+            elif ref.mention is not None:
+                target_id = _resolve_mention(ref, ref.mention, record, parsed, resolver,
+                                             source_id, batch)  # fmt: skip
+                if target_id is None:
+                    continue
+            else:
+                target_id = _resolve(
+                    ref.target, ref.value, ref.column, record, parsed, resolver, source_id, batch
+                )
             if target_id is None:
                 report.unresolved.append(
                     Unresolved(
-                        location=table.where(record.line), column=ref.column, value=ref.value
+                        location=table.where(ref.line or record.line),
+                        column=ref.column,
+                        value=ref.value,
                     )
                 )
                 continue
-            src, dst = (record.id, target_id) if ref.outgoing else (target_id, record.id)
+            src, dst = (record_id, target_id) if ref.outgoing else (target_id, record_id)
             src_kind, dst_kind = (
                 (record.kind, _TARGET_LABEL[ref.target])
                 if ref.outgoing
@@ -256,10 +454,124 @@ def _resolve_records(
             links.append((ref.rel, src_kind, dst_kind, src, dst, ref.properties))
         for rel, src_kind, dst_kind, src, dst, props in links:
             batch.edges[(rel, src_kind, dst_kind)].append({"a": src, "b": dst, **dict(props)})
+        batch.written += record.rows
+        if record.subject is not None:
+            parsed.owned_ids.append(record_id)
+            continue
         row = dict(record.fields)
         row["source"] = source_id
         row["fingerprint"] = _fingerprint([record.fields, sorted(map(str, links))])
+        if record.kind is NodeKind.ORGANISATION:
+            state = resolver.state.setdefault(record.id, _OrgState(row["name"]))
+            if source_id not in state.sources:
+                state.sources.append(source_id)
+            row["sources"] = state.sources
         batch.nodes[record.kind].append(row)
+    if missing_subjects:
+        parsed.report.rows_skipped += missing_subjects
+        what = "projects" if parsed.plan.node is NodeKind.PROJECT else "skills"
+        _notice(parsed.report, f"{missing_subjects} rows name {what} that are not loaded "
+                "(left out by a filter, or not in this call or the store)")  # fmt: skip
+    if hierarchy_skipped:
+        _notice(parsed.report, f"{hierarchy_skipped} relations to skill groups or skills "
+                "not loaded were passed over")  # fmt: skip
+
+
+def _notice(report: FileReport, text: str) -> None:
+    report.notice = f"{report.notice}; {text}" if report.notice else text
+
+
+def _create_organisation(
+    mention: OrgMention, resolver: _Resolver, source_id: str, batch: _Batch, location: str,
+    report: FileReport,
+) -> str:  # fmt: skip
+    """A new non-member organisation from what a source says about it."""
+    new_id = resolver.organisations.new_id(mention.name)
+    resolver.organisations.add(new_id, mention.name, country=mention.country, pic=mention.pic,
+                               vat=mention.vat, website=mention.website)  # fmt: skip
+    state = _OrgState(mention.name, mention.pic, mention.vat, sources=[source_id])
+    resolver.state[new_id] = state
+    fields = {"id": new_id, "name": mention.name, "member": False,
+              "type": mention.type or "other", "country": mention.country,
+              "city": mention.city, "website": mention.website}  # fmt: skip
+    batch.created[new_id] = {**fields, "source": source_id, "fingerprint": _fingerprint(fields)}
+    if mention.country:
+        batch.nodes[NodeKind.COUNTRY].append(
+            {"id": mention.country, "name": values.country_name(mention.country),
+             "source": source_id, "fingerprint": mention.country}
+        )  # fmt: skip
+        batch.edges[(RelType.LOCATED_IN, NodeKind.ORGANISATION, NodeKind.COUNTRY)].append(
+            {"a": new_id, "b": mention.country}
+        )
+    report.organisations_created.append(f"{new_id} ({mention.name}) at {location}")
+    return new_id
+
+
+def _join(
+    target: str, evidence: str, mention: OrgMention, resolver: _Resolver, source_id: str,
+    batch: _Batch, parsed: ParsedFile, location: str,
+) -> str:  # fmt: skip
+    """Record on a known organisation that this source named it, and how it was joined."""
+    state = resolver.state.setdefault(target, _OrgState(resolver.organisations.name_of(target)))
+    resolver.organisations.add(target, state.name, country=mention.country, pic=mention.pic,
+                               vat=mention.vat, website=mention.website,
+                               aliases=[mention.name])  # fmt: skip
+    changed = False
+    if mention.name != state.name and mention.name not in state.aliases:
+        state.aliases.append(mention.name)
+        changed = True
+    for attribute in ("pic", "vat"):
+        if getattr(mention, attribute) and not getattr(state, attribute):
+            setattr(state, attribute, getattr(mention, attribute))
+            changed = True
+    if source_id not in state.sources:
+        state.sources.append(source_id)
+        state.merges.append(
+            f"{source_id} {parsed.path.name}: {mention.name!r} ({mention.country or '-'}) "
+            f"from {mention.origin}, joined by {evidence}"
+        )
+        parsed.report.merged.append(
+            MergeNote(location=location, value=mention.name, matched_id=target,
+                      matched_name=state.name, evidence=evidence)
+        )  # fmt: skip
+        changed = True
+    if changed and target not in batch.created:
+        batch.touched.add(target)
+    return target
+
+
+def _resolve_mention(
+    ref: Reference, mention: OrgMention, record: Record, parsed: ParsedFile,
+    resolver: _Resolver, source_id: str, batch: _Batch,
+) -> str | None:  # fmt: skip
+    """The organisation a source describes: joined, created, or held back for review."""
+    location = parsed.table.where(ref.line or record.line)
+    index, review = resolver.organisations, resolver.review
+    key = review_key(organisation_key(mention.name), mention.country)
+    decided = review.decision(key)
+    if decided is not None and decided.id and decided.id in index:
+        evidence = "a reviewer's decision" if decided.action == "merge" else "earlier review"
+        return _join(decided.id, evidence, mention, resolver, source_id, batch, parsed, location)
+    decision: Decision = index.match(mention, by_name=decided is None)
+    if decision.outcome is Outcome.MATCHED and decision.id:
+        return _join(decision.id, decision.evidence, mention, resolver, source_id, batch,
+                     parsed, location)  # fmt: skip
+    if decision.outcome is Outcome.AMBIGUOUS:
+        candidates = [ReviewCandidate(id=c.id, name=c.name, country=c.country, score=c.score)
+                      for c in decision.candidates]  # fmt: skip
+        review.ask(ReviewItem(key=key, kind="organisation", name=mention.name,
+                              country=mention.country, seen_at=[location],
+                              reason=decision.evidence, candidates=candidates))  # fmt: skip
+        listed = ", ".join(f"{c.id} ({c.name}, {c.score:g})" for c in candidates)
+        parsed.report.pending_review.append(
+            f"{location} {mention.name!r} ({mention.country or '-'}): {decision.evidence}: "
+            f"{listed}; not linked until reviewed"
+        )
+        return None
+    new_id = _create_organisation(mention, resolver, source_id, batch, location, parsed.report)
+    if decided is not None:
+        review.remember(key, ReviewDecision(action="separate", id=new_id, name=mention.name))
+    return new_id
 
 
 def _resolve(
@@ -280,15 +592,18 @@ def _resolve(
         return resolver.competences.resolve(value)
     if target is Target.PRIORITY:
         return value if value in resolver.priorities else None
+    if target is Target.PROJECT:
+        return value if value in resolver.projects else None
     match = resolver.organisations.resolve(value)
     location = parsed.table.where(record.line)
     if match is None:
         new_id = resolver.organisations.new_id(value)
         resolver.organisations.add(new_id, value)
+        resolver.state[new_id] = _OrgState(value, sources=[source_id])
         parsed.report.organisations_created.append(f"{new_id} ({value}) at {location}")
         batch.nodes[NodeKind.ORGANISATION].append(
             {"id": new_id, "name": value, "member": False, "type": "other",
-             "source": source_id, "fingerprint": _fingerprint(value)}
+             "source": source_id, "fingerprint": _fingerprint(value), "sources": [source_id]}
         )  # fmt: skip
         return new_id
     if match.fuzzy:
@@ -299,15 +614,33 @@ def _resolve(
     return match.id
 
 
+def _finish_organisations(resolver: _Resolver, batch: _Batch) -> None:
+    """Created organisations with their final provenance; provenance of joined ones."""
+    for organisation_id, row in batch.created.items():
+        provenance = resolver.state[organisation_id].provenance(organisation_id)
+        batch.nodes[NodeKind.ORGANISATION].append({**row, **provenance})
+    batch.provenance = [
+        resolver.state[i].provenance(i) for i in sorted(batch.touched - set(batch.created))
+    ]
+
+
 def _resolve_poll(
     parsed: ParsedFile, resolver: _Resolver, source_id: str, batch: _Batch
 ) -> dict[str, int]:
     """RAISED edges of respondents, and the support of every known priority."""
+    from ingest.sources.poll import direct_priorities
+
     support: Counter[str] = Counter()
     raised: Counter[tuple[str, str]] = Counter()
     terms = list(resolver.priorities.values())
     for answer in parsed.answers:
-        priorities = classify(answer.answer, answer.question_kind, terms)
+        direct = direct_priorities(answer, resolver.priority_names)
+        if direct is not None and all(p in resolver.priorities for p in direct):
+            priorities = direct
+        else:
+            classified = classify(answer.answer, answer.question_kind, terms)
+            priorities = sorted(set(classified) | set(answer.priorities))
+            priorities = [p for p in priorities if p in resolver.priorities]
         if not priorities:
             parsed.report.unclassified_answers.append(
                 f"{parsed.table.where(answer.line)}: {answer.answer}"
@@ -340,8 +673,9 @@ def _resolve_poll(
 
 def _write(tx: Transaction, parsed: ParsedFile, batch: _Batch, source_row: dict[str, Any]) -> None:
     tx.upsert_nodes(NodeKind.SOURCE, [source_row])
-    for kind in (NodeKind.COUNTRY, NodeKind.ORGANISATION, parsed.spec.node):
-        if kind is None or kind not in batch.nodes:
+    plan = parsed.plan
+    for kind in (NodeKind.COUNTRY, NodeKind.ORGANISATION, plan.node):
+        if kind is None or kind not in batch.nodes or (plan.poll and kind is NodeKind.PRIORITY):
             continue
         rows = list({row["id"]: row for row in batch.nodes[kind]}.values())
         # Rows that state different properties (stub organisations, members) go separately.
@@ -350,14 +684,16 @@ def _write(tx: Transaction, parsed: ParsedFile, batch: _Batch, source_row: dict[
             by_shape[tuple(row)].append(row)
         for shaped in by_shape.values():
             tx.upsert_nodes(kind, shaped)
-    if parsed.spec.kind is FileKind.POLL_RESPONSES:
+    if batch.provenance:
+        for start in range(0, len(batch.provenance), 5_000):
+            tx.run(SET_PROVENANCE, {"rows": batch.provenance[start : start + 5_000]})
+    if plan.poll:
         tx.upsert_nodes(NodeKind.PRIORITY, batch.nodes[NodeKind.PRIORITY])
         tx.run(DELETE_ALL_RAISED)
-    if parsed.spec.node is not None:
-        ids = [r.id for r in parsed.records]
-        stated = {rel for column, rel in parsed.spec.owns if column in parsed.table.columns}
-        for rel in sorted(stated):
-            _delete_owned(tx, parsed.spec.node, rel, ids)
+    if plan.node is not None:
+        ids = parsed.owned_ids or [r.id for r in parsed.records if r.subject is None]
+        for rel in sorted(plan.owns):
+            _delete_owned(tx, plan.node, rel, ids)
     for (rel, src, dst), rows in batch.edges.items():
         unique: dict[tuple[str, str], dict[str, Any]] = {}
         for row in rows:  # the first statement of a link wins (a coordinator stays one)
@@ -381,42 +717,54 @@ def ingest(
     kind: FileKind | None = None,
     encoding: str | None = None,
     progress: Progress | None = None,
+    source: SourceFormat | None = None,
+    options: SourceOptions | None = None,
+    review_file: Path | None = None,
 ) -> IngestReport:
     """Ingest files and folders into the store and report on every file.
 
-    Raises :class:`~graph.errors.InputError` only for a path that does not exist; every
-    problem inside a file is reported in its :class:`FileReport`.
+    ``source`` names the published format of every file (otherwise it is detected from
+    each file's header); ``options`` carries the CORDIS filters and the poll mapping;
+    ``review_file`` is where questions for a person wait and their answers are kept.
+
+    Raises :class:`~graph.errors.InputError` only for a path that does not exist or an
+    unreadable review file; every problem inside a file is reported in its
+    :class:`FileReport`.
     """
-    files, passed_over = expand(paths, kind)
-    report = IngestReport()
+    from ingest import esco_map
+
+    review = ReviewBook.open(review_file)
+    files, passed_over = expand(paths, kind, source)
+    report = IngestReport(review_file=str(review_file) if review_file else None)
     for path in passed_over:
         report.files.append(
             FileReport(file=str(path), notice="passed over: its name says no kind of file")
         )
     parsed_files: list[ParsedFile] = []
     for path in files:
-        outcome = read_file(path, kind, encoding)
+        outcome = read_file(path, kind, encoding, source=source, options=options)
         if isinstance(outcome, FileReport):
             report.files.append(outcome)
         else:
             report.files.append(outcome.report)
             if outcome.report.error is None:
                 parsed_files.append(outcome)
-    resolver = _Resolver(store, parsed_files)
-    ordered = sorted(parsed_files, key=lambda p: WRITE_ORDER.index(p.spec.kind))
+    resolver = _Resolver(store, parsed_files, review)
+    ordered = sorted(parsed_files, key=lambda p: p.plan.rank)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     for done, parsed in enumerate(ordered, start=1):
         source_id = "src-" + parsed.sha256[:16]
         batch = _Batch()
-        if parsed.spec.kind is FileKind.POLL_RESPONSES:
+        if parsed.plan.poll:
             _resolve_poll(parsed, resolver, source_id, batch)
             written = len(parsed.answers)
         else:
             _resolve_records(parsed, resolver, source_id, batch)
-            written = len(parsed.records)
+            _finish_organisations(resolver, batch)
+            written = batch.written
         source_row = {
             "id": source_id, "file": parsed.path.name, "sha256": parsed.sha256,
-            "kind": parsed.spec.kind.value, "ingested_at": now, "rows": written,
+            "kind": parsed.plan.name, "ingested_at": now, "rows": written,
             "unclassified": len(parsed.report.unclassified_answers) if parsed.answers else None,
             "fingerprint": parsed.sha256,
         }  # fmt: skip
@@ -433,4 +781,10 @@ def ingest(
             parsed.report.rows_written = written
         if progress:
             progress(str(parsed.path), done, len(ordered))
+    catalogue_touched = any(
+        p.plan.name in {FileKind.COMPETENCES.value, "esco_skills"} for p in parsed_files
+    )
+    report.esco_linked = esco_map.link(store, review, suggest_new=catalogue_touched)
+    review.save()
+    report.review_pending = len(review.state.pending)
     return report

@@ -16,13 +16,34 @@ class Target(StrEnum):
     ORGANISATION = "organisation"
     PRIORITY = "priority"
     COUNTRY = "country"
+    PROJECT = "project"
+
+
+@dataclass(frozen=True)
+class OrgMention:
+    """What a source says about an organisation it names: matched, merged or created.
+
+    ``origin`` names the source format (``cordis``, ``erasmus``); the identifiers are
+    those the source publishes (``pic`` is the CORDIS ``organisationID``).
+    """
+
+    name: str
+    origin: str
+    country: str | None = None
+    pic: str | None = None
+    vat: str | None = None
+    website: str | None = None
+    city: str | None = None
+    type: str | None = None
 
 
 @dataclass(frozen=True)
 class Reference:
     """A link a row asks for: resolved to a node id before it is written.
 
-    ``outgoing`` is True when the edge starts at the row's node.
+    ``outgoing`` is True when the edge starts at the row's node. A reference to an
+    organisation that carries a ``mention`` goes through the merge rules of
+    :mod:`ingest.resolve` (identifiers, name and country, similarity, review).
     """
 
     column: str
@@ -31,20 +52,46 @@ class Reference:
     rel: RelType
     outgoing: bool = True
     properties: tuple[tuple[str, Any], ...] = ()
+    mention: OrgMention | None = None
+    line: int = 0
 
 
 @dataclass
 class Record:
-    """One accepted row: node properties (as the model takes them) and its references."""
+    """One accepted row: node properties (as the model takes them) and its references.
+
+    A record with a ``subject`` writes no node: its id names an existing node of that
+    target (a project by id, a competence by ESCO URI) and only its links are written.
+    ``rows`` counts the file rows it stands for (a CORDIS project's participations).
+    """
 
     kind: NodeKind
     line: int
     fields: dict[str, Any]
     references: list[Reference] = field(default_factory=list)
+    subject: Target | None = None
+    rows: int = 1
 
     @property
     def id(self) -> str:
         return str(self.fields["id"])
+
+
+@dataclass
+class PollAnswer:
+    """One poll answer as read.
+
+    ``priorities`` holds the priorities a multiple-choice answer names directly (by the
+    poll mapping); ``choices`` the parts of a multiple-choice answer, which map to the
+    priorities whose id or label they are. Anything else is classified as free text.
+    """
+
+    line: int
+    respondent: str
+    question_kind: str
+    answer: str
+    priorities: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
 
 
 class CellError(ValueError):

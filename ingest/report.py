@@ -24,6 +24,16 @@ class FuzzyMatch(BaseModel):
     score: float
 
 
+class MergeNote(BaseModel):
+    """An organisation a source named that was joined with one the graph knew."""
+
+    location: str
+    value: str
+    matched_id: str
+    matched_name: str
+    evidence: str
+
+
 class Unresolved(BaseModel):
     """A reference that matched nothing; its link was not written."""
 
@@ -41,12 +51,19 @@ class FileReport(BaseModel):
     rows_read: int = 0
     rows_written: int = 0
     rows_rejected: int = 0
+    rows_skipped: int = Field(
+        default=0, description="Rows a filter left out, or that name nothing loaded"
+    )
     error: str | None = Field(default=None, description="Why nothing of the file was written")
     notice: str | None = None
     rejected: list[Rejection] = Field(default_factory=list)
     fuzzy_matches: list[FuzzyMatch] = Field(default_factory=list)
     unresolved: list[Unresolved] = Field(default_factory=list)
     organisations_created: list[str] = Field(default_factory=list)
+    merged: list[MergeNote] = Field(default_factory=list)
+    pending_review: list[str] = Field(
+        default_factory=list, description="Organisations not merged: several candidates"
+    )
     unclassified_answers: list[str] = Field(default_factory=list)
 
 
@@ -54,6 +71,11 @@ class IngestReport(BaseModel):
     """The outcome of one ingest call, with its exit status."""
 
     files: list[FileReport] = Field(default_factory=list)
+    esco_linked: list[str] = Field(
+        default_factory=list, description="Competences linked to an ESCO skill in this call"
+    )
+    review_pending: int = Field(default=0, description="Questions waiting in the review file")
+    review_file: str | None = None
 
     @computed_field  # type: ignore[prop-decorator]
     @property

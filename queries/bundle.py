@@ -5,21 +5,12 @@ from __future__ import annotations
 import networkx as nx
 from pydantic import BaseModel
 
-from graph.schema import NodeKind
+from graph.schema import NAME_PROPERTY
 from queries.duplicates import DuplicateReport, duplicates
 from queries.fragmentation import FragmentationReport, fragmentation
 from queries.gaps import GapReport, gaps
 from queries.overlaps import OverlapReport, overlaps
 from queries.priorities import PriorityReport, priorities
-
-NAME_PROPERTY = {
-    NodeKind.ORGANISATION: "name",
-    NodeKind.PROJECT: "title",
-    NodeKind.TRAINING_OFFER: "title",
-    NodeKind.COMPETENCE: "label",
-    NodeKind.PRIORITY: "label",
-    NodeKind.COUNTRY: "name",
-}
 
 
 class AnalysisBundle(BaseModel):
@@ -39,7 +30,6 @@ def entity_names(graph: nx.MultiDiGraph) -> dict[str, str]:
     return {
         node_id: str(data.get(NAME_PROPERTY[kind]) or node_id)
         for (kind, node_id), data in graph.nodes(data=True)
-        if kind in NAME_PROPERTY
     }
 
 

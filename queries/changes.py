@@ -8,12 +8,12 @@ import networkx as nx
 from pydantic import BaseModel
 
 from graph.errors import NotFound
-from graph.schema import NodeKind, RelType
+from graph.schema import NAME_PROPERTY, NodeKind, RelType
 
 WATCHED = {
-    NodeKind.PROJECT: ("project", "title"),
-    NodeKind.TRAINING_OFFER: ("training_offer", "title"),
-    NodeKind.ORGANISATION: ("organisation", "name"),
+    NodeKind.PROJECT: "project",
+    NodeKind.TRAINING_OFFER: "training_offer",
+    NodeKind.ORGANISATION: "organisation",
 }
 #: How an entity of each watched kind is tied to competences.
 COMPETENCE_LINKS = {
@@ -57,13 +57,13 @@ def changes(graph: nx.MultiDiGraph, since: str) -> ChangeReport:
     for node, data in graph.nodes(data=True):
         if node[0] not in WATCHED or (data.get("updated_at") or "") < since:
             continue
-        kind_name, name_field = WATCHED[node[0]]
+        kind_name = WATCHED[node[0]]
         added = (data.get("created_at") or "") >= since
         found.append(
             Change(
                 kind=kind_name,
                 id=node[1],
-                name=str(data.get(name_field) or node[1]),
+                name=str(data.get(NAME_PROPERTY[node[0]]) or node[1]),
                 change="added" if added else "changed",
                 updated_at=data["updated_at"],
                 competences=_competences(graph, node),

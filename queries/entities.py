@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import networkx as nx
 
 from graph.errors import NotFound
-from graph.schema import FINGERPRINT, NodeKind
+from graph.schema import FINGERPRINT, NAME_PROPERTY, NodeKind, RelType
 from graph.store import Store
-
-GET = {kind: f"MATCH (n:`{kind}` {{id: $id}}) RETURN n AS node" for kind in NodeKind}
 
 #: Text properties that ``q`` searches, per kind (case-insensitive substring).
 TEXT_FIELDS: dict[NodeKind, tuple[str, ...]] = {
@@ -73,69 +74,111 @@ def count_statement(kind: NodeKind, active: list[str]) -> str:
     return f"MATCH (n:`{kind}`){_where(kind, active)} RETURN count(n) AS n"
 
 
-#: Per kind, the neighbour lists of a detail page: name -> statement (``$id`` the entity).
-NEIGHBOURS: dict[NodeKind, dict[str, str]] = {
+@dataclass(frozen=True)
+class Neighbours:
+    """One neighbour list of a detail page: which edges to follow and what to show."""
+
+    rel: RelType
+    other: NodeKind
+    outgoing: bool
+    edge_field: str | None = None
+    #: Order by the edge property first ("asc" or "desc"), then by id; None: by id only.
+    order: Literal["asc", "desc"] | None = None
+
+
+#: Per kind, the neighbour lists of a detail page (the partners of an organisation are
+#: computed apart: they are two hops away).
+NEIGHBOURS: dict[NodeKind, dict[str, Neighbours]] = {
     NodeKind.ORGANISATION: {
-        "projects": "MATCH (o:Organisation {id: $id})-[e:PARTICIPATES_IN]->(p:Project) "
-        "RETURN p.id AS id, p.title AS title, e.role AS role ORDER BY p.id",
-        "offers": "MATCH (o:Organisation {id: $id})-[:PROVIDES]->(t:TrainingOffer) "
-        "RETURN t.id AS id, t.title AS title ORDER BY t.id",
-        "expertise": "MATCH (o:Organisation {id: $id})-[:HAS_EXPERTISE]->(c:Competence) "
-        "RETURN c.id AS id, c.label AS label ORDER BY c.id",
-        "needs": "MATCH (o:Organisation {id: $id})-[:NEEDS]->(c:Competence) "
-        "RETURN c.id AS id, c.label AS label ORDER BY c.id",
-        "priorities": "MATCH (o:Organisation {id: $id})-[e:RAISED]->(p:Priority) "
-        "RETURN p.id AS id, p.label AS label, e.count AS count ORDER BY p.id",
-        "partners": "MATCH (o:Organisation {id: $id})-[:PARTICIPATES_IN]->(p:Project)"
-        "<-[:PARTICIPATES_IN]-(other:Organisation) WHERE other.id <> $id "
-        "RETURN other.id AS id, other.name AS name, count(DISTINCT p) AS shared_projects "
-        "ORDER BY shared_projects DESC, id",
+        "projects": Neighbours(RelType.PARTICIPATES_IN, NodeKind.PROJECT, True, "role"),
+        "offers": Neighbours(RelType.PROVIDES, NodeKind.TRAINING_OFFER, True),
+        "expertise": Neighbours(RelType.HAS_EXPERTISE, NodeKind.COMPETENCE, True),
+        "needs": Neighbours(RelType.NEEDS, NodeKind.COMPETENCE, True),
+        "priorities": Neighbours(RelType.RAISED, NodeKind.PRIORITY, True, "count"),
     },
     NodeKind.PROJECT: {
-        "participants": "MATCH (o:Organisation)-[e:PARTICIPATES_IN]->(p:Project {id: $id}) "
-        "RETURN o.id AS id, o.name AS name, e.role AS role ORDER BY e.role, o.id",
-        "competences": "MATCH (p:Project {id: $id})-[:TARGETS]->(c:Competence) "
-        "RETURN c.id AS id, c.label AS label ORDER BY c.id",
-        "countries": "MATCH (p:Project {id: $id})-[:ACTIVE_IN]->(c:Country) "
-        "RETURN c.id AS id, c.name AS name ORDER BY c.id",
-        "priorities": "MATCH (p:Project {id: $id})-[:ADDRESSES]->(r:Priority) "
-        "RETURN r.id AS id, r.label AS label ORDER BY r.id",
+        "participants": Neighbours(
+            RelType.PARTICIPATES_IN, NodeKind.ORGANISATION, False, "role", "asc"
+        ),
+        "competences": Neighbours(RelType.TARGETS, NodeKind.COMPETENCE, True),
+        "countries": Neighbours(RelType.ACTIVE_IN, NodeKind.COUNTRY, True),
+        "priorities": Neighbours(RelType.ADDRESSES, NodeKind.PRIORITY, True),
     },
     NodeKind.TRAINING_OFFER: {
-        "providers": "MATCH (o:Organisation)-[:PROVIDES]->(t:TrainingOffer {id: $id}) "
-        "RETURN o.id AS id, o.name AS name ORDER BY o.id",
-        "competences": "MATCH (t:TrainingOffer {id: $id})-[:TEACHES]->(c:Competence) "
-        "RETURN c.id AS id, c.label AS label ORDER BY c.id",
-        "countries": "MATCH (t:TrainingOffer {id: $id})-[:ACTIVE_IN]->(c:Country) "
-        "RETURN c.id AS id, c.name AS name ORDER BY c.id",
+        "providers": Neighbours(RelType.PROVIDES, NodeKind.ORGANISATION, False),
+        "competences": Neighbours(RelType.TEACHES, NodeKind.COMPETENCE, True),
+        "countries": Neighbours(RelType.ACTIVE_IN, NodeKind.COUNTRY, True),
     },
     NodeKind.COMPETENCE: {
-        "needed_by": "MATCH (o:Organisation)-[:NEEDS]->(c:Competence {id: $id}) "
-        "RETURN o.id AS id, o.name AS name ORDER BY o.id",
-        "expertise_of": "MATCH (o:Organisation)-[:HAS_EXPERTISE]->(c:Competence {id: $id}) "
-        "RETURN o.id AS id, o.name AS name ORDER BY o.id",
-        "taught_by": "MATCH (t:TrainingOffer)-[:TEACHES]->(c:Competence {id: $id}) "
-        "RETURN t.id AS id, t.title AS title ORDER BY t.id",
-        "targeted_by": "MATCH (p:Project)-[:TARGETS]->(c:Competence {id: $id}) "
-        "RETURN p.id AS id, p.title AS title ORDER BY p.id",
-        "broader": "MATCH (c:Competence {id: $id})-[:BROADER]->(b:Competence) "
-        "RETURN b.id AS id, b.label AS label ORDER BY b.id",
+        "needed_by": Neighbours(RelType.NEEDS, NodeKind.ORGANISATION, False),
+        "expertise_of": Neighbours(RelType.HAS_EXPERTISE, NodeKind.ORGANISATION, False),
+        "taught_by": Neighbours(RelType.TEACHES, NodeKind.TRAINING_OFFER, False),
+        "targeted_by": Neighbours(RelType.TARGETS, NodeKind.PROJECT, False),
+        "broader": Neighbours(RelType.BROADER, NodeKind.COMPETENCE, True),
     },
     NodeKind.PRIORITY: {
-        "raised_by": "MATCH (o:Organisation)-[e:RAISED]->(p:Priority {id: $id}) "
-        "RETURN o.id AS id, o.name AS name, e.count AS count ORDER BY e.count DESC, o.id",
-        "projects": "MATCH (x:Project)-[:ADDRESSES]->(p:Priority {id: $id}) "
-        "RETURN x.id AS id, x.title AS title ORDER BY x.id",
-        "offers": "MATCH (x:TrainingOffer)-[:ADDRESSES]->(p:Priority {id: $id}) "
-        "RETURN x.id AS id, x.title AS title ORDER BY x.id",
+        "raised_by": Neighbours(RelType.RAISED, NodeKind.ORGANISATION, False, "count", "desc"),
+        "projects": Neighbours(RelType.ADDRESSES, NodeKind.PROJECT, False),
+        "offers": Neighbours(RelType.ADDRESSES, NodeKind.TRAINING_OFFER, False),
     },
 }
 
 
+def _neighbours(
+    graph: nx.MultiDiGraph, node: tuple[NodeKind, str], spec: Neighbours
+) -> list[dict[str, Any]]:
+    edges = (
+        graph.out_edges(node, keys=True, data=True)
+        if spec.outgoing
+        else graph.in_edges(node, keys=True, data=True)
+    )
+    found = []
+    for src, dst, rel, data in edges:
+        other = dst if spec.outgoing else src
+        if rel != spec.rel or other[0] is not spec.other:
+            continue
+        name_field = NAME_PROPERTY[spec.other]
+        entry = {"id": other[1], name_field: graph.nodes[other].get(name_field)}
+        if spec.edge_field:
+            entry[spec.edge_field] = data.get(spec.edge_field)
+        found.append(entry)
+    found.sort(key=lambda e: e["id"])
+    if spec.order and spec.edge_field:
+        # A stable sort keeps the id order within equal values.
+        found.sort(key=lambda e: e[spec.edge_field] or 0, reverse=spec.order == "desc")
+    return found
+
+
+def _partners(graph: nx.MultiDiGraph, node: tuple[NodeKind, str]) -> list[dict[str, Any]]:
+    """Organisations sharing a project with this one, most shared projects first."""
+    shared: dict[str, set[str]] = {}
+    for _, project, rel in graph.out_edges(node, keys=True):
+        if rel != RelType.PARTICIPATES_IN:
+            continue
+        for other, _, other_rel in graph.in_edges(project, keys=True):
+            if other_rel == RelType.PARTICIPATES_IN and other != node:
+                shared.setdefault(other[1], set()).add(project[1])
+    partners = [
+        {
+            "id": org,
+            "name": graph.nodes[(NodeKind.ORGANISATION, org)].get("name"),
+            "shared_projects": len(projects),
+        }
+        for org, projects in shared.items()
+    ]
+    return sorted(partners, key=lambda p: (-p["shared_projects"], p["id"]))
+
+
 def node_properties(node: Any) -> dict[str, Any]:
     """A node as returned by either engine, as a plain dict of its public properties."""
+    # Unset properties are left out (not null), so that a column added to an older store
+    # reads as the model's default.
     data = dict(node)
-    return {k: v for k, v in data.items() if not k.startswith("_") and k != FINGERPRINT}
+    return {
+        k: v
+        for k, v in data.items()
+        if v is not None and not k.startswith("_") and k != FINGERPRINT
+    }
 
 
 def list_entities(
@@ -170,12 +213,14 @@ def list_entities(
     return [node_properties(row["node"]) for row in rows], total
 
 
-def get_entity(store: Store, kind: NodeKind, entity_id: str) -> dict[str, Any]:
-    """One entity with its neighbour lists; :class:`NotFound` when absent."""
-    rows = store.run(GET[kind], {"id": entity_id})
-    if not rows:
+def get_entity(graph: nx.MultiDiGraph, kind: NodeKind, entity_id: str) -> dict[str, Any]:
+    """One entity with its neighbour lists, read from the projection; :class:`NotFound` if absent."""
+    node = (kind, entity_id)
+    if node not in graph:
         raise NotFound(kind.value, entity_id)
-    entity = node_properties(rows[0]["node"])
-    for name, statement in NEIGHBOURS.get(kind, {}).items():
-        entity[name] = store.run(statement, {"id": entity_id})
+    entity = dict(graph.nodes[node])
+    for name, spec in NEIGHBOURS.get(kind, {}).items():
+        entity[name] = _neighbours(graph, node, spec)
+    if kind is NodeKind.ORGANISATION:
+        entity["partners"] = _partners(graph, node)
     return entity

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, pairwise
 
 import networkx as nx
 from networkx.algorithms import bipartite
@@ -27,6 +27,10 @@ INITIATIVES = {
     NodeKind.PROJECT: (RelType.TARGETS, RelType.PARTICIPATES_IN),
     NodeKind.TRAINING_OFFER: (RelType.TEACHES, RelType.PROVIDES),
 }
+
+
+#: At most this many organisation pairs are listed as evidence per overlap (all are counted).
+PAIRS_LISTED = 50
 
 
 class Overlap(BaseModel):
@@ -43,8 +47,10 @@ class Overlap(BaseModel):
         description="initiatives grouped by shared organisations or past collaboration"
     )
     never_worked_together: list[tuple[str, str]] = Field(
-        description="organisation pairs of different groups: they never shared a project"
+        description="organisation pairs of different groups (they never shared a project), "
+        "the first ones in order"
     )
+    never_worked_together_count: int = Field(description="how many such pairs there are")
 
 
 class OverlapReport(BaseModel):
@@ -97,25 +103,49 @@ def _initiatives(graph: nx.MultiDiGraph) -> list[_Initiative]:
 
 
 def _groups(initiatives: list[_Initiative], collaborations: nx.Graph) -> list[list[str]]:
-    """Initiatives joined by a shared organisation or by a past collaboration of theirs."""
-    linked = nx.Graph()
-    linked.add_nodes_from(i.id for i in initiatives)
-    for a, b in combinations(initiatives, 2):
-        if a.organisations & b.organisations or any(
-            collaborations.has_edge(x, y) for x in a.organisations for y in b.organisations
-        ):
-            linked.add_edge(a.id, b.id)
-    return sorted(sorted(group) for group in nx.connected_components(linked))
+    """Initiatives joined by a shared organisation or by a past collaboration of theirs.
+
+    Computed on the organisations rather than on pairs of initiatives: an initiative's
+    organisations are joined to each other, collaborating organisations are joined, and
+    each initiative falls in the group of its organisations' component.
+    """
+    organisations = nx.Graph()
+    for initiative in initiatives:
+        members = sorted(initiative.organisations)
+        organisations.add_nodes_from(members)
+        organisations.add_edges_from(pairwise(members))
+    organisations.add_edges_from(collaborations.subgraph(list(organisations)).edges())
+    component_of = {
+        org: index
+        for index, component in enumerate(nx.connected_components(organisations))
+        for org in component
+    }
+    grouped: dict[int, list[str]] = {}
+    alone: list[list[str]] = []
+    for initiative in initiatives:
+        if not initiative.organisations:
+            alone.append([initiative.id])
+            continue
+        index = component_of[next(iter(initiative.organisations))]
+        grouped.setdefault(index, []).append(initiative.id)
+    return sorted([sorted(group) for group in grouped.values()] + alone)
 
 
 def _never_worked_together(
-    initiatives: list[_Initiative], groups: list[list[str]]
-) -> list[tuple[str, str]]:
-    """Organisation pairs across groups: by construction they share no project."""
+    initiatives: list[_Initiative], groups: list[list[str]], *, at_most: int = PAIRS_LISTED
+) -> tuple[list[tuple[str, str]], int]:
+    """Organisation pairs across groups (by construction they share no project).
+
+    Returns the first ``at_most`` pairs in order, and how many there are in all.
+    """
     organisations = {i.id: i.organisations for i in initiatives}
-    in_group = [set().union(*(organisations[i] for i in group)) for group in groups]
-    pairs = {(min(x, y), max(x, y)) for a, b in combinations(in_group, 2) for x in a for y in b}
-    return sorted(pairs)
+    in_group = [sorted(set().union(*(organisations[i] for i in group))) for group in groups]
+    total = sum(len(a) * len(b) for a, b in combinations(in_group, 2))
+    smallest: list[tuple[str, str]] = []
+    for a, b in combinations(in_group, 2):
+        pairs = sorted((min(x, y), max(x, y)) for x in a[:at_most] for y in b[:at_most])
+        smallest = sorted(set(smallest) | set(pairs[:at_most]))[:at_most]
+    return smallest, total
 
 
 def _overlap(
@@ -128,6 +158,7 @@ def _overlap(
     if len(initiatives) < 2 or len(organisations) < 2:
         return None
     groups = _groups(initiatives, collaborations)
+    pairs, count = _never_worked_together(initiatives, groups)
     return Overlap(
         competence=competence,
         country=country,
@@ -137,7 +168,8 @@ def _overlap(
         projects=sorted(i.id for i in initiatives if i.kind is NodeKind.PROJECT),
         offers=sorted(i.id for i in initiatives if i.kind is NodeKind.TRAINING_OFFER),
         groups=groups,
-        never_worked_together=_never_worked_together(initiatives, groups),
+        never_worked_together=pairs,
+        never_worked_together_count=count,
     )
 
 

@@ -7,17 +7,10 @@ from dataclasses import dataclass
 import networkx as nx
 from pydantic import BaseModel
 
-from graph.schema import NodeKind
+from graph.schema import NAME_PROPERTY, NodeKind
 from ingest.normalise import fold
 
-#: Property that names an entity of each kind, then the properties searched as its text.
-NAME_FIELD = {
-    NodeKind.ORGANISATION: "name",
-    NodeKind.PROJECT: "title",
-    NodeKind.TRAINING_OFFER: "title",
-    NodeKind.COMPETENCE: "label",
-    NodeKind.PRIORITY: "label",
-}
+#: Per searchable kind, the properties searched besides its name.
 TEXT_FIELDS = {
     NodeKind.ORGANISATION: ("city", "country"),
     NodeKind.PROJECT: ("acronym", "description", "programme"),
@@ -60,9 +53,9 @@ class SearchIndex:
     def __init__(self, graph: nx.MultiDiGraph) -> None:
         self.entries: list[_Entry] = []
         for (kind, node_id), data in graph.nodes(data=True):
-            if kind not in NAME_FIELD:
+            if kind not in TEXT_FIELDS:
                 continue
-            name = str(data.get(NAME_FIELD[kind]) or node_id)
+            name = str(data.get(NAME_PROPERTY[kind]) or node_id)
             parts: list[str] = []
             for field in TEXT_FIELDS[kind]:
                 value = data.get(field)

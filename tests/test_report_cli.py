@@ -52,7 +52,9 @@ def test_the_report_names_duplicates_gaps_priorities_brokers_and_isolated_member
         ("priorities", {"priorities", "unclassified_answers"}),
     ],
 )  # fmt: skip
-def test_each_analysis_prints_its_json_keys(sample_dir: Path, tmp_path: Path, analysis: str, keys: set[str]) -> None:
+def test_each_analysis_prints_its_json_keys(
+    sample_dir: Path, tmp_path: Path, analysis: str, keys: set[str]
+) -> None:
     result = run(["report", analysis, "--json"], sample_dir, tmp_path)
     assert result.returncode == 0, result.stderr
     assert keys <= set(json.loads(result.stdout))
@@ -63,4 +65,6 @@ def test_partners_json_and_unknown_member(sample_dir: Path, tmp_path: Path) -> N
     assert body["member"] == "m-004" and {"recommendations", "existing_partners"} <= set(body)
     assert all({"id", "name", "score", "reasons"} <= set(r) for r in body["recommendations"])
     unknown = run(["report", "partners", "m-none"], sample_dir, tmp_path)
-    assert unknown.returncode == 2 and "m-none" in unknown.stderr and "Traceback" not in unknown.stderr
+    assert (
+        unknown.returncode == 2 and "m-none" in unknown.stderr and "Traceback" not in unknown.stderr
+    )

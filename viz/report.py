@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import base64
+import html
+from collections.abc import Iterable, Mapping
 
 from markdown_it import MarkdownIt
 
@@ -73,6 +75,11 @@ def _duplicates(b: AnalysisBundle) -> list[str]:
     return lines
 
 
+def _chart(charts: Mapping[str, str], name: str, alt: str) -> list[str]:
+    """A Markdown image of a chart written beside the report, when there is one."""
+    return [f"![{alt}]({charts[name]})", ""] if name in charts else []
+
+
 def _gaps(b: AnalysisBundle) -> list[str]:
     rows = [[_name(b, g.competence), g.country, g.demand, g.supply, g.coverage.value.replace("_", " "),
              ", ".join(g.nearest_supply) or "none", f"{g.score:.2f}"] for g in b.gaps.gaps[:TOP]]  # fmt: skip
@@ -134,17 +141,56 @@ def _priorities(b: AnalysisBundle) -> list[str]:
     return lines
 
 
-def markdown_report(bundle: AnalysisBundle, *, title: str = "skillgraph report") -> str:
-    """The whole report as Markdown."""
+#: Where each chart goes: after the first line (the heading and its blank line) of a section.
+_CHART_PLACES = {
+    "## Gaps between needed and offered competences": (
+        "gaps",
+        "Gap heat map: competence by country",
+    ),
+    "## Fragmentation": ("fragmentation", "Fragmentation: sizes of the separate groups"),
+    "## Member priorities": ("priorities", "Priority support by kind"),
+}
+
+
+def markdown_report(
+    bundle: AnalysisBundle,
+    *,
+    title: str = "skillgraph report",
+    charts: Mapping[str, str] | None = None,
+) -> str:
+    """The whole report as Markdown.
+
+    ``charts`` maps a chart's name (``gaps``, ``fragmentation``, ``priorities``; see
+    :func:`viz.charts.report_charts`) to the path the Markdown links it by.
+    """
     lines = [f"# {title}", "", f"Graph revision {bundle.revision}.", ""]
     for section in (_summary, _duplicates, _gaps, _fragmentation, _overlaps, _priorities):
-        lines += section(bundle)
+        part = section(bundle)
+        place = _CHART_PLACES.get(part[0]) if charts else None
+        if place and charts:
+            part = [*part[:2], *_chart(charts, *place), *part[2:]]
+        lines += part
     return "\n".join(lines)
 
 
-def html_report(markdown: str, *, title: str = "skillgraph report") -> str:
-    """The Markdown report as a standalone HTML page (no outside resources)."""
+def _inline_images(body: str, images: Mapping[str, str]) -> str:
+    """Replace the ``src`` of each image written beside the report by a data URI of it."""
+    for path, svg in images.items():
+        data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        body = body.replace(f'src="{html.escape(path)}"', f'src="data:image/svg+xml;base64,{data}"')
+    return body
+
+
+def html_report(
+    markdown: str, *, title: str = "skillgraph report", images: Mapping[str, str] | None = None
+) -> str:
+    """The Markdown report as a standalone HTML page (no outside resources).
+
+    ``images`` maps the path of an SVG chart the Markdown links to its text: the page
+    carries it inline (a data URI), so the HTML file stands alone.
+    """
     body = MarkdownIt("commonmark").enable("table").render(markdown)
+    body = _inline_images(body, images or {})
     style = (
         "body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;"
         "line-height:1.45}table{border-collapse:collapse;margin:.5rem 0 1rem}"

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from api import schemas
-from api.deps import StoreDep
+from api.deps import CacheDep, StoreDep
 from graph import model
 from graph.model import DeliveryMode, OrganisationType, PriorityKind
 from graph.schema import NodeKind
@@ -133,34 +133,34 @@ def list_priorities(
 
 @router.get("/organisations/{entity_id}", response_model=schemas.OrganisationDetail, tags=["organisations"],
             responses={404: {"model": schemas.ErrorResponse}})  # fmt: skip
-def get_organisation(store: StoreDep, entity_id: EntityId) -> dict[str, Any]:
+def get_organisation(cache: CacheDep, entity_id: EntityId) -> dict[str, Any]:
     """An organisation with its projects (and role), offers, expertise, needs, priorities, partners."""
-    return get_entity(store, NodeKind.ORGANISATION, entity_id)
+    return get_entity(cache.graph(), NodeKind.ORGANISATION, entity_id)
 
 
 @router.get("/projects/{entity_id}", response_model=schemas.ProjectDetail, tags=["projects"],
             responses={404: {"model": schemas.ErrorResponse}})  # fmt: skip
-def get_project(store: StoreDep, entity_id: EntityId) -> dict[str, Any]:
+def get_project(cache: CacheDep, entity_id: EntityId) -> dict[str, Any]:
     """A project with its participants, competences, countries and priorities."""
-    return get_entity(store, NodeKind.PROJECT, entity_id)
+    return get_entity(cache.graph(), NodeKind.PROJECT, entity_id)
 
 
 @router.get("/training-offers/{entity_id}", response_model=schemas.TrainingOfferDetail, tags=["training offers"],
             responses={404: {"model": schemas.ErrorResponse}})  # fmt: skip
-def get_training_offer(store: StoreDep, entity_id: EntityId) -> dict[str, Any]:
+def get_training_offer(cache: CacheDep, entity_id: EntityId) -> dict[str, Any]:
     """A training offer with its providers, competences and countries."""
-    return get_entity(store, NodeKind.TRAINING_OFFER, entity_id)
+    return get_entity(cache.graph(), NodeKind.TRAINING_OFFER, entity_id)
 
 
 @router.get("/competences/{entity_id}", response_model=schemas.CompetenceDetail, tags=["competences"],
             responses={404: {"model": schemas.ErrorResponse}})  # fmt: skip
-def get_competence(store: StoreDep, entity_id: EntityId) -> dict[str, Any]:
+def get_competence(cache: CacheDep, entity_id: EntityId) -> dict[str, Any]:
     """A competence with who needs it, who is expert in it, what teaches and targets it."""
-    return get_entity(store, NodeKind.COMPETENCE, entity_id)
+    return get_entity(cache.graph(), NodeKind.COMPETENCE, entity_id)
 
 
 @router.get("/priorities/{entity_id}", response_model=schemas.PriorityDetail, tags=["priorities"],
             responses={404: {"model": schemas.ErrorResponse}})  # fmt: skip
-def get_priority(store: StoreDep, entity_id: EntityId) -> dict[str, Any]:
+def get_priority(cache: CacheDep, entity_id: EntityId) -> dict[str, Any]:
     """A priority with the members that raised it and what addresses it."""
-    return get_entity(store, NodeKind.PRIORITY, entity_id)
+    return get_entity(cache.graph(), NodeKind.PRIORITY, entity_id)

@@ -12,10 +12,14 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from api.deps import SettingsDep, StoreDep
 from api.schemas import ErrorResponse
 from api.security import require_write_key
+from api.settings import Settings
 from graph.errors import SkillGraphError
 from ingest.kinds import FileKind
 from ingest.pipeline import ingest
 from ingest.report import IngestReport
+from ingest.review import REVIEW_FILE_NAME
+from ingest.sources import SourceFormat, SourceOptions
+from ingest.sources.poll import load_mapping
 from ingest.tables import SUPPORTED_SUFFIXES
 
 router = APIRouter(tags=["ingest"])
@@ -32,9 +36,21 @@ class UploadRefused(SkillGraphError):
         super().__init__(message)
 
 
+def review_path(settings: Settings, given: Path | None = None) -> Path:
+    """Where the review file lives: given, beside the embedded store, or under ``var/``.
+
+    For a Neo4j store it is ``var/review-neo4j.json`` in the working folder.
+    """
+    if given is not None:
+        return given
+    if settings.store == "embedded":
+        return settings.data_dir / REVIEW_FILE_NAME
+    return Path("var") / "review-neo4j.json"
+
+
 def _safe_name(upload: UploadFile, index: int, file_format: str | None) -> str:
     name = _SAFE_NAME.sub("_", Path(upload.filename or "").name).strip("._") or f"upload-{index}"
-    if file_format:
+    if file_format in {"csv", "json", "xlsx"}:
         name = f"{Path(name).stem}.{file_format}"
     if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
         raise UploadRefused(
@@ -71,8 +87,20 @@ async def ingest_files(
         FileKind | None, Form(description="The kind of every file, when names do not say it")
     ] = None,
     format: Annotated[
-        Literal["csv", "json", "xlsx"] | None,
-        Form(description="File format, when names do not say it"),
+        Literal["csv", "json", "xlsx", "cordis", "esco", "erasmus", "poll"] | None,
+        Form(
+            description="File type (csv, json, xlsx) when names do not say it, or a published "
+            "format (cordis, esco, erasmus, poll) when the header does not say it"
+        ),
+    ] = None,
+    keyword: Annotated[
+        list[str] | None, Form(description="Keep only projects matching a keyword (repeat)")
+    ] = None,
+    topic: Annotated[
+        list[str] | None, Form(description="Keep only CORDIS projects of a topic prefix (repeat)")
+    ] = None,
+    mapping: Annotated[
+        UploadFile | None, File(description="Poll mapping file (YAML) for a poll export")
     ] = None,
 ) -> IngestReport:
     """Ingest uploaded files exactly as ``skillgraph ingest`` does, and return its report."""
@@ -93,6 +121,17 @@ async def ingest_files(
             paths.append(target)
         from starlette.concurrency import run_in_threadpool
 
-        report = await run_in_threadpool(ingest, store, paths, kind=kind)
-        # Report the names as uploaded, never the server's temporary folder.
+        poll_mapping = None
+        if mapping is not None:
+            mapping_path = Path(folder) / "poll-mapping.yaml"
+            budget -= await _save(mapping, mapping_path, budget)
+            poll_mapping = load_mapping(mapping_path)
+        source = SourceFormat(format) if format in set(SourceFormat) else None
+        options = SourceOptions(tuple(keyword or ()), tuple(topic or ()), poll_mapping)
+        report = await run_in_threadpool(
+            ingest, store, paths, kind=kind, source=source, options=options,
+            review_file=review_path(settings),
+        )  # fmt: skip
+        # Report the names as uploaded, never the server's folders.
+        report.review_file = Path(report.review_file).name if report.review_file else None
         return IngestReport.model_validate_json(report.model_dump_json().replace(f"{folder}/", ""))

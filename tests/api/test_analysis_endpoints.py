@@ -37,9 +37,14 @@ def test_analysis_answers_with_its_keys_and_an_etag(
     assert again.status_code == 304 and again.headers["etag"] == tag
 
 
-def test_the_api_gives_the_same_shape_as_the_cli(client: TestClient, sample_store_dir: Path, tmp_path: Path) -> None:
+def test_the_api_gives_the_same_shape_as_the_cli(
+    client: TestClient, sample_store_dir: Path, tmp_path: Path
+) -> None:
     # The app holds its store; the CLI reads a copy of the same sample store.
-    env = {**os.environ, "SKILLGRAPH_DATA_DIR": str(copy_store(sample_store_dir, tmp_path / "graph"))}
+    env = {
+        **os.environ,
+        "SKILLGRAPH_DATA_DIR": str(copy_store(sample_store_dir, tmp_path / "graph")),
+    }
     result = subprocess.run([sys.executable, "-m", "api.cli", "report", "gaps", "--json"],
                             capture_output=True, text=True, env=env, timeout=120)  # fmt: skip
     assert result.returncode == 0, result.stderr

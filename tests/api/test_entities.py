@@ -55,3 +55,15 @@ def test_bad_parameter_is_a_422_naming_it(client: TestClient) -> None:
     response = client.get("/organisations", params={"limit": 0})
     assert response.status_code == 422
     assert "limit" in response.json()["error"]["message"]
+
+
+def test_detail_lists_are_ordered_for_reading(client: TestClient) -> None:
+    participants = client.get("/projects/p-001").json()["participants"]
+    assert participants[0]["role"] == "coordinator"
+    assert [p["role"] for p in participants[1:]] == ["partner"] * (len(participants) - 1)
+    raised = client.get("/priorities/networking").json()["raised_by"]
+    counts = [r["count"] for r in raised]
+    assert counts == sorted(counts, reverse=True) and raised[0]["name"]
+    competence = client.get("/competences/c-h2-refuelling").json()
+    assert {o["id"] for o in competence["needed_by"]} >= {"m-010", "m-050"}
+    assert competence["taught_by"] == []

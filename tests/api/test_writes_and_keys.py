@@ -164,3 +164,22 @@ def test_cors_is_closed_by_default_and_opens_for_configured_origins(tmp_path: Pa
     with _client(tmp_path, cors_origins=["https://partner.example"]) as client:
         allowed = client.options("/organisations", headers=preflight).headers
         assert allowed["access-control-allow-origin"] == "https://partner.example"
+
+
+def test_a_write_invalidates_every_cached_read(writable: TestClient) -> None:
+    assert writable.get("/competences").json()["count"] == 0
+    assert writable.get("/competences").json()["count"] == 0  # served again, from the cache
+    writable.post("/ingest", files=_upload("competences.csv"), headers={"X-API-Key": KEY})
+    assert writable.get("/competences").json()["count"] == 3
+
+
+def test_a_cached_read_is_never_replayed_to_a_client_without_the_read_key(tmp_path: Path) -> None:
+    with _client(tmp_path, api_key=KEY, read_key=READ_KEY) as client:
+        assert client.get("/competences", headers={"X-API-Key": READ_KEY}).status_code == 200
+        assert client.get("/competences").status_code == 401
+        assert client.get("/competences", headers={"X-API-Key": "nope"}).status_code == 403
+
+
+def test_cypher_parameters_the_engine_cannot_take_are_a_400(writable: TestClient) -> None:
+    response = writable.post("/cypher", json={"query": "RETURN $x AS x", "params": {"x": [1, "a"]}})
+    assert response.status_code == 400 and "parameters" in response.json()["error"]["message"]

@@ -91,3 +91,29 @@ def test_answers_are_classified_within_their_question_kind() -> None:
 def test_answers_that_name_nothing_are_unclassified() -> None:
     assert classify("No comment", "blocker", PRIORITIES) == []
     assert classify("-", "goal", PRIORITIES) == []
+
+
+def test_merge_rules_identifiers_then_name_and_country_then_similarity() -> None:
+    from ingest.records import OrgMention
+    from ingest.resolve import Outcome
+
+    index = OrganisationIndex()
+    index.add("m-1", "Voltaria Mobility GmbH", country="DE", website="https://voltaria.example")
+    index.add("m-2", "Nordwerk AG", country="DE", pic="111111111")
+    index.add("m-3", "Nordwerk AG", country="AT")
+
+    def match(name: str, **kw: str) -> tuple[Outcome, str | None, str]:
+        decision = index.match(OrgMention(name=name, origin="test", **kw))
+        return decision.outcome, decision.id, decision.evidence
+
+    assert match("Anything", pic="111111111")[:2] == (Outcome.MATCHED, "m-2")
+    assert match("V. Mobility", country="DE", website="http://www.voltaria.example/x")[2] == (
+        "website domain voltaria.example"
+    )
+    assert match("NORDWERK", country="AT")[:2] == (Outcome.MATCHED, "m-3")
+    assert match("Nordwerk AG", country="FR")[0] is Outcome.NEW  # same name, other country
+    # the same name and country but another PIC: another organisation
+    assert match("Nordwerk AG", country="DE", pic="222222222")[0] is Outcome.NEW
+    assert match("Voltaria Mobilty", country="DE")[:2] == (Outcome.MATCHED, "m-1")
+    index.add("m-4", "Voltaria Mobilities", country="DE")
+    assert match("Voltaria Mobiliti", country="DE")[0] is Outcome.AMBIGUOUS

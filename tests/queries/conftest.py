@@ -13,7 +13,9 @@ from tests.conftest import copy_store
 
 
 @pytest.fixture(scope="module")
-def sample_graph(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> nx.MultiDiGraph:
+def sample_graph(
+    sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> nx.MultiDiGraph:
     """The projection of ``data/sample`` ingested into a real embedded store."""
     folder = copy_store(sample_store_dir, tmp_path_factory.mktemp("sample") / "graph")
     store = EmbeddedStore(folder)

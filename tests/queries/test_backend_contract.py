@@ -31,7 +31,9 @@ def embedded_answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, obje
         store.close()
 
 
-def test_analyses_agree_with_the_embedded_store(store: Store, embedded_answers: dict[str, object], tmp_path: Path) -> None:
+def test_analyses_agree_with_the_embedded_store(
+    store: Store, embedded_answers: dict[str, object], tmp_path: Path
+) -> None:
     answers = _answers(store)
     assert answers.keys() == embedded_answers.keys()
     for name in answers:

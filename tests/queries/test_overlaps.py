@@ -171,3 +171,21 @@ def test_sample_reported_pairs_never_shared_a_project(sample_graph: nx.MultiDiGr
         assert overlap.unconnected == bool(overlap.never_worked_together)
         for a, b in overlap.never_worked_together:
             assert not collaborations.has_edge(a, b)
+
+
+def test_pairs_evidence_is_capped_but_counted() -> None:
+    from queries.overlaps import _Initiative, _never_worked_together
+
+    def initiative(name: str, orgs: range) -> _Initiative:
+        return _Initiative(name, NodeKind.TRAINING_OFFER, frozenset(f"o{i:03d}" for i in orgs),
+                           frozenset(), frozenset())  # fmt: skip
+
+    items = [
+        initiative("a", range(0, 30)),
+        initiative("b", range(30, 60)),
+        initiative("c", range(60, 62)),
+    ]
+    pairs, count = _never_worked_together(items, [["a"], ["b"], ["c"]], at_most=10)
+    assert count == 30 * 30 + 30 * 2 + 30 * 2
+    assert len(pairs) == 10 and pairs == sorted(pairs)
+    assert pairs[0] == ("o000", "o030")

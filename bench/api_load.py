@@ -1,0 +1,556 @@
+"""Load benchmark of the HTTP API on a synthetic graph, from a second process on loopback.
+
+Builds an embedded store from a synthetic dataset (20,000 offers by default; or reuses
+``--store DIR``), starts ``skillgraph serve`` on 127.0.0.1 in a subprocess with
+``SKILLGRAPH_DATA_DIR`` set to it, waits for ``/health``, and then, from this process:
+
+1. times the first (uncached) call of each ``/analysis/*`` endpoint and of
+   ``/organisations/{id}/partners`` (the first of them also builds the graph projection),
+   and a second (cached) call of each;
+2. measures the unloaded latency with one client for a few seconds (the service time);
+3. runs ``--clients`` concurrent clients (async httpx, closed loop: each sends its next request
+   when the previous answered) for ``--seconds``: a mix of entity lookups (details of
+   organisations, training offers, projects, and list pages with filters) and cached analysis
+   endpoints, and prints count, errors, p50/p95/p99 per group and per endpoint, requests/s,
+   and the CPU used by the client and by the server during the load.
+
+The server is always stopped at the end. Only 127.0.0.1 is ever contacted.
+
+    .venv/bin/python -m bench.api_load --offers 20000 --clients 50 --seconds 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import math
+import os
+import random
+import socket
+import statistics
+import subprocess
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from bench.ingest import SKILLGRAPH, build_synthetic_store, peak_rss_mb
+
+HOST = "127.0.0.1"
+#: Requirements: p95 of each group under this many milliseconds, with zero errors.
+TARGET_P95_MS = {"entity": 50.0, "analysis": 100.0}
+ANALYSES = ("duplicates", "overlaps", "gaps", "fragmentation", "priorities")
+#: Members whose partner recommendations are warmed and then requested under load.
+PARTNER_MEMBERS = 20
+#: Share of entity lookups in the mix (the rest are cached analysis endpoints).
+ENTITY_SHARE = 0.6
+#: Bounds of every wait, so that nothing here runs on forever.
+STARTUP_TIMEOUT = 120.0
+REQUEST_TIMEOUT = 60.0
+MAX_SECONDS = 600.0
+
+
+@dataclass
+class Sample:
+    """One request under load."""
+
+    group: str
+    endpoint: str
+    seconds: float
+    ok: bool
+    size: int
+
+
+@dataclass
+class Targets:
+    """The ids and filters the load draws its requests from."""
+
+    organisations: list[str]
+    members: list[str]
+    offers: list[str]
+    projects: list[str]
+    competences: list[str]
+    countries: list[str] = field(default_factory=lambda: ["DE", "FR", "IT", "PL", "ES", "CZ"])
+    #: The analysis endpoints in the mix (``partners`` stands for the member partner lists).
+    analyses: list[str] = field(default_factory=lambda: [*ANALYSES, "partners"])
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(store_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    """``skillgraph serve`` on 127.0.0.1:port over the embedded store in ``store_dir``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SKILLGRAPH_", "NEO4J_"))}
+    env.update(SKILLGRAPH_STORE="embedded", SKILLGRAPH_DATA_DIR=str(store_dir))
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [str(SKILLGRAPH), "serve", "--host", HOST, "--port", str(port)],
+            env=env,
+            cwd=store_dir.parent,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    """Stop the server (SIGTERM, then SIGKILL after 10 s)."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def wait_for_health(base: str, process: subprocess.Popen[bytes], log: Path) -> float:
+    """Seconds until ``/health`` answers 200; raises if the server exits or takes too long."""
+    started = time.perf_counter()
+    with httpx.Client(base_url=base, timeout=5.0) as client:
+        while time.perf_counter() - started < STARTUP_TIMEOUT:
+            if process.poll() is not None:
+                raise RuntimeError(f"the server exited: {log.read_text()[-2000:]}")
+            try:
+                if client.get("/health").status_code == 200:
+                    return time.perf_counter() - started
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+    raise RuntimeError(f"the server did not answer /health within {STARTUP_TIMEOUT:.0f} s")
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process so far (from ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_rss_mb(pid: int) -> float:
+    """Peak resident memory of a process (``VmHWM``), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024.0
+    return 0.0
+
+
+def ids(client: httpx.Client, path: str, pages: int = 1, **params: str) -> list[str]:
+    """Ids from up to ``pages`` list pages of 1,000, spread over the whole list."""
+    first = client.get(path, params={**params, "limit": 1000})
+    first.raise_for_status()
+    body = first.json()
+    found = [row["id"] for row in body["data"]]
+    total = int(body["count"])
+    for offset in range(1000, total, max(1000, total // max(1, pages))):
+        if len(found) >= pages * 1000:
+            break
+        page = client.get(path, params={**params, "limit": 1000, "offset": offset})
+        page.raise_for_status()
+        found.extend(row["id"] for row in page.json()["data"])
+    return found
+
+
+def organisation_ids(client: httpx.Client, data: Path | None) -> tuple[list[str], list[str]]:
+    """All organisation ids and member ids: from the API, or from ``members.csv`` if it fails."""
+    try:
+        return ids(client, "/organisations"), ids(client, "/organisations", member="true")
+    except httpx.HTTPStatusError as error:
+        csv_file = data / "members.csv" if data else None
+        if csv_file is None or not csv_file.exists():
+            raise
+        print(
+            f"WARNING: {error.request.url.path} answered {error.response.status_code}; "
+            f"organisation ids are taken from {csv_file}"
+        )
+        with csv_file.open(encoding="utf-8") as handle:
+            members = [row["id"] for row in csv.DictReader(handle)]
+        return members, members
+
+
+def targets(base: str, data: Path | None) -> Targets:
+    """The ids the load uses, read through the API (``data``: the dataset, as a fallback)."""
+    with httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT) as client:
+        organisations, members = organisation_ids(client, data)
+    # A new client: the server may have closed the connection after an error.
+    with httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT) as client:
+        return Targets(
+            organisations=organisations,
+            members=members[:PARTNER_MEMBERS],
+            offers=ids(client, "/training-offers", pages=5),
+            projects=ids(client, "/projects"),
+            competences=ids(client, "/competences"),
+        )
+
+
+def first_calls(base: str, members: Sequence[str]) -> list[tuple[str, float, float, int]]:
+    """(endpoint, first call s, second call s, bytes) of each analysis, in order."""
+    paths = [f"/analysis/{name}" for name in ANALYSES]
+    paths += [f"/organisations/{member}/partners" for member in members]
+    rows = []
+    with httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT) as client:
+        for path in paths:
+            calls = []
+            for _ in range(2):
+                started = time.perf_counter()
+                response = client.get(path)
+                calls.append(time.perf_counter() - started)
+                response.raise_for_status()
+            rows.append((path, calls[0], calls[1], len(response.content)))
+    return rows
+
+
+def pick(rng: random.Random, t: Targets) -> tuple[str, str, str, dict[str, str]]:
+    """(group, endpoint name, path, query parameters) of the next request of the mix."""
+    if rng.random() < ENTITY_SHARE:
+        roll = rng.random()
+        if roll < 0.25:
+            return (
+                "entity",
+                "/organisations/{id}",
+                f"/organisations/{rng.choice(t.organisations)}",
+                {},
+            )
+        if roll < 0.5:
+            return "entity", "/training-offers/{id}", f"/training-offers/{rng.choice(t.offers)}", {}
+        if roll < 0.7:
+            return "entity", "/projects/{id}", f"/projects/{rng.choice(t.projects)}", {}
+        if roll < 0.8:
+            params = {"country": rng.choice(t.countries), "competence": rng.choice(t.competences)}
+            return "entity", "/training-offers?country&competence", "/training-offers", params
+        if roll < 0.9:
+            params = {"country": rng.choice(t.countries), "member": "true"}
+            return "entity", "/organisations?country&member", "/organisations", params
+        params = {"competence": rng.choice(t.competences)}
+        return "entity", "/projects?competence", "/projects", params
+    name = rng.choice(t.analyses)
+    if name == "partners":
+        member = rng.choice(t.members)
+        return "analysis", "/organisations/{id}/partners", f"/organisations/{member}/partners", {}
+    path = f"/analysis/{name}"
+    return "analysis", path, path, {}
+
+
+async def client_loop(
+    client: httpx.AsyncClient, t: Targets, seed: int, deadline: float, out: list[Sample]
+) -> None:
+    """One closed-loop client: requests back to back until the deadline."""
+    rng = random.Random(seed)
+    while time.perf_counter() < deadline:
+        group, endpoint, path, params = pick(rng, t)
+        started = time.perf_counter()
+        try:
+            response = await client.get(path, params=params)
+            ok, size = response.status_code == 200, len(response.content)
+        except httpx.HTTPError:
+            ok, size = False, 0
+        out.append(Sample(group, endpoint, time.perf_counter() - started, ok, size))
+
+
+async def load(base: str, t: Targets, clients: int, seconds: float) -> tuple[list[Sample], float]:
+    """Run ``clients`` closed-loop clients for ``seconds``; the samples and the wall time."""
+    samples: list[Sample] = []
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT, limits=limits) as client:
+        started = time.perf_counter()
+        deadline = started + seconds
+        await asyncio.gather(
+            *(client_loop(client, t, seed, deadline, samples) for seed in range(clients))
+        )
+        return samples, time.perf_counter() - started
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile (0-100) by the nearest-rank method."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def print_samples(samples: Sequence[Sample], wall: float, by_endpoint: bool = True) -> None:
+    """Count, errors, p50/p95/p99 and requests/s per group (and per endpoint)."""
+    groups: dict[str, list[Sample]] = defaultdict(list)
+    endpoints: dict[str, dict[str, list[Sample]]] = defaultdict(lambda: defaultdict(list))
+    for sample in samples:
+        groups[sample.group].append(sample)
+        endpoints[sample.group][sample.endpoint].append(sample)
+    print(
+        f"  {'group / endpoint':<40} {'count':>7} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} "
+        f"{'p99 ms':>7} {'req/s':>7} {'KB':>6}"
+    )
+    for group in sorted(groups):
+        rows = [(group, groups[group])]
+        if by_endpoint:
+            rows += [(f"  {name}", chosen) for name, chosen in sorted(endpoints[group].items())]
+        for label, chosen in rows:
+            ms = [s.seconds * 1000 for s in chosen]
+            print(
+                f"  {label:<40} {len(chosen):>7} {sum(not s.ok for s in chosen):>6} "
+                f"{percentile(ms, 50):>7.1f} {percentile(ms, 95):>7.1f} {percentile(ms, 99):>7.1f} "
+                f"{len(chosen) / wall:>7.1f} {statistics.mean(s.size for s in chosen) / 1024:>6.1f}"
+            )
+    total = len(samples)
+    print(
+        f"  all: {total} requests in {wall:.1f} s = {total / wall:.1f} req/s, "
+        f"{sum(not s.ok for s in samples)} errors"
+    )
+
+
+def verdicts(samples: Sequence[Sample]) -> list[str]:
+    """Whether each group met its p95 target with zero errors."""
+    lines = []
+    for group, target in TARGET_P95_MS.items():
+        chosen = [s for s in samples if s.group == group]
+        p95 = percentile([s.seconds * 1000 for s in chosen], 95)
+        errors = sum(not s.ok for s in chosen)
+        met = p95 < target and errors == 0 and chosen
+        lines.append(
+            f"  {group}: p95 {p95:.1f} ms (target < {target:.0f} ms), {errors} errors: "
+            + ("met" if met else "MISSED")
+        )
+    return lines
+
+
+class NotCached(RuntimeError):
+    """A value expected in the cache was not there."""
+
+
+def _not_cached() -> object:
+    raise NotCached("not in the cache")
+
+
+async def inside(store_dir: Path, t: Targets, reps: int) -> None:
+    """Where the time of one request goes, measured inside one process (no HTTP, no load).
+
+    The app is served in this process through ``httpx.ASGITransport``; for each endpoint, the
+    median of ``reps`` sequential requests through the app is set against the median of the
+    query function it calls (or, for a cached analysis, the cache lookup, which reads the
+    store's revision), and against ``model_dump_json`` of the cached result. The rest is
+    FastAPI: routing, validating the result against the response model, serialising it.
+    """
+    from api.app import create_app
+    from api.settings import Settings
+    from graph.schema import NodeKind
+    from queries.duplicates import DEFAULT_MIN_SCORE
+    from queries.entities import get_entity, list_entities
+
+    settings = Settings(store="embedded", data_dir=store_dir, read_key=None, api_key=None)  # type: ignore[call-arg]
+    app = create_app(settings)
+    rng = random.Random(1)
+    async with app.router.lifespan_context(app):
+        store, cache = app.state.store, app.state.cache
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://in-process", timeout=REQUEST_TIMEOUT
+        ) as client:
+            started = time.perf_counter()
+            for name in ANALYSES:
+                (await client.get(f"/analysis/{name}")).raise_for_status()
+            print(f"  (analyses computed in-process first: {time.perf_counter() - started:.1f} s)")
+
+            def query(name: str) -> tuple[str, object]:
+                """A path and the function the route calls for it."""
+                if name == "org":
+                    i = rng.choice(t.organisations)
+                    return f"/organisations/{i}", lambda: get_entity(
+                        store, NodeKind.ORGANISATION, i
+                    )
+                if name == "offer":
+                    i = rng.choice(t.offers)
+                    return f"/training-offers/{i}", lambda: get_entity(
+                        store, NodeKind.TRAINING_OFFER, i
+                    )
+                if name == "project":
+                    i = rng.choice(t.projects)
+                    return f"/projects/{i}", lambda: get_entity(store, NodeKind.PROJECT, i)
+                country, comp = rng.choice(t.countries), rng.choice(t.competences)
+                return (
+                    f"/training-offers?country={country}&competence={comp}",
+                    lambda: list_entities(
+                        store,
+                        NodeKind.TRAINING_OFFER,
+                        limit=50,
+                        offset=0,
+                        filters={"country": country, "competence": comp},
+                    ),
+                )
+
+            keys: dict[str, tuple[object, ...]] = {
+                "duplicates": ("duplicates", DEFAULT_MIN_SCORE, None),
+                "overlaps": ("overlaps", None, None, None),
+                "gaps": ("gaps", None, None, None),
+                "fragmentation": ("fragmentation", 10),
+                "priorities": ("priorities",),
+            }
+            print(
+                f"  {'endpoint':<40} {'app ms':>8} {'query ms':>9} {'rest ms':>8} "
+                f"{'dump_json ms':>12} {'KB':>8} HTTP status"
+            )
+            for name in ("org", "offer", "project", "list", *ANALYSES):
+                app_ms, query_ms, dump_ms, size = [], [], [], 0
+                statuses: set[int] = set()
+                label = ""
+                for _ in range(reps):
+                    if name in keys:
+                        path = label = f"/analysis/{name}"
+                        key = ("analysis", *keys[name])
+
+                        def function(key: tuple[object, ...] = key) -> object:
+                            return cache.get(key, _not_cached)
+                    else:
+                        path, function = query(name)  # type: ignore[assignment]
+                        label = (
+                            path.rsplit("/", 1)[0] + "/{id}"
+                            if name != "list"
+                            else "/training-offers?country&competence"
+                        )
+                    started = time.perf_counter()
+                    response = await client.get(path)
+                    app_ms.append((time.perf_counter() - started) * 1000)
+                    statuses.add(response.status_code)
+                    size = len(response.content)
+                    started = time.perf_counter()
+                    value = function()  # type: ignore[operator]
+                    query_ms.append((time.perf_counter() - started) * 1000)
+                    if hasattr(value, "model_dump_json"):
+                        started = time.perf_counter()
+                        value.model_dump_json()
+                        dump_ms.append((time.perf_counter() - started) * 1000)
+                app_median, query_median = statistics.median(app_ms), statistics.median(query_ms)
+                dump = f"{statistics.median(dump_ms):>12.1f}" if dump_ms else f"{'-':>12}"
+                print(
+                    f"  {label:<40} {app_median:>8.1f} {query_median:>9.1f} "
+                    f"{app_median - query_median:>8.1f} {dump} {size / 1024:>8.1f} {sorted(statuses)}"
+                )
+            started = time.perf_counter()
+            for _ in range(reps):
+                store.revision()
+            print(
+                f"  store.revision() (read by every cached call): "
+                f"{(time.perf_counter() - started) / reps * 1000:.2f} ms"
+            )
+
+
+def run(args: argparse.Namespace, root: Path) -> None:
+    """Build or reuse the store, serve it, measure, and always stop the server."""
+    if args.store:
+        store_dir = Path(args.store)
+        print(f"store: {store_dir} (reused)")
+    else:
+        store_dir = root / "graph"
+        started = time.perf_counter()
+        _, report = build_synthetic_store(
+            root / "data",
+            store_dir,
+            offers=args.offers,
+            members=args.members,
+            projects=args.projects,
+        )
+        print(
+            f"store: {args.offers} offers, {args.members} members, {args.projects} projects, "
+            f"ingested in {time.perf_counter() - started:.1f} s (exit code {report.exit_code})"
+        )
+    port = free_port()
+    base = f"http://{HOST}:{port}"
+    log = root / "server.log"
+    server = start_server(store_dir, port, log)
+    missed = False
+    try:
+        print(f"server: pid {server.pid}, {base}, up in {wait_for_health(base, server, log):.1f} s")
+        t = targets(base, store_dir.parent / "data")
+        t.analyses = [a for a in t.analyses if a not in args.skip]
+        print(
+            f"targets: {len(t.organisations)} organisations, {len(t.offers)} offers, "
+            f"{len(t.projects)} projects, {len(t.competences)} competences, "
+            f"partners of {len(t.members)} members"
+        )
+
+        rows = first_calls(base, t.members)
+        print("\nfirst (uncached) and second (cached) call of each analysis endpoint, in order;")
+        print("the first one also builds the graph projection:")
+        print(f"  {'endpoint':<40} {'first s':>8} {'second ms':>9} {'KB':>7}")
+        for path, first, second, size in rows[: len(ANALYSES) + 1]:
+            print(f"  {path:<40} {first:>8.2f} {second * 1000:>9.1f} {size / 1024:>7.1f}")
+        partner_firsts = [first for _, first, _, _ in rows[len(ANALYSES) :]]
+        print(
+            f"  partners of {len(partner_firsts)} members, first call: median "
+            f"{statistics.median(partner_firsts):.2f} s, slowest {max(partner_firsts):.2f} s"
+        )
+
+        quiet, quiet_wall = asyncio.run(load(base, t, 1, args.quiet_seconds))
+        print(f"\none client for {args.quiet_seconds:.0f} s (service time, no queueing):")
+        print_samples(quiet, quiet_wall)
+
+        cpu_server = server_cpu_seconds(server.pid)
+        cpu_client = time.process_time()
+        samples, wall = asyncio.run(load(base, t, args.clients, args.seconds))
+        cpu_server = server_cpu_seconds(server.pid) - cpu_server
+        cpu_client = time.process_time() - cpu_client
+        print(f"\n{args.clients} concurrent clients for {args.seconds:.0f} s (closed loop):")
+        print_samples(samples, wall)
+        print(
+            f"  CPU during the load ({os.cpu_count()} CPUs): server {cpu_server / wall:.2f} "
+            f"cores, this client {cpu_client / wall:.2f} cores"
+        )
+        print(f"  server peak RSS {server_rss_mb(server.pid):.0f} MB")
+        print("requirements:")
+        for line in verdicts(samples):
+            print(line)
+            missed = missed or line.endswith("MISSED")
+    except Exception:
+        print(f"server log (last lines):\n{log.read_text(errors='replace')[-3000:]}")
+        raise
+    finally:
+        stop_server(server)
+        print(f"server stopped (exit code {server.returncode})")
+    if args.profile == "always" or (args.profile == "missed" and missed):
+        print(f"\nwhere the time goes, inside one process, {args.profile_reps} requests each:")
+        asyncio.run(inside(store_dir, t, args.profile_reps))
+
+
+def main() -> None:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--offers", type=int, default=20000)
+    parser.add_argument("--members", type=int, default=500)
+    parser.add_argument("--projects", type=int, default=300)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument(
+        "--quiet-seconds", type=float, default=5.0, help="one-client run before the load"
+    )
+    parser.add_argument("--store", help="reuse this embedded store instead of building one")
+    parser.add_argument(
+        "--profile",
+        choices=["missed", "always", "never"],
+        default="missed",
+        help="time the parts of a request in-process after the load (default: if a target missed)",
+    )
+    parser.add_argument("--profile-reps", type=int, default=20)
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=[*ANALYSES, "partners"],
+        help="leave this analysis out of the load mix (repeatable)",
+    )
+    args = parser.parse_args()
+    if not 0 < args.seconds <= MAX_SECONDS or not 0 < args.quiet_seconds <= MAX_SECONDS:
+        parser.error(f"--seconds and --quiet-seconds must be in (0, {MAX_SECONDS:.0f}]")
+    with tempfile.TemporaryDirectory(prefix="skillgraph-bench-api-") as tmp:
+        run(args, Path(tmp))
+    print(f"peak RSS of this process: {peak_rss_mb():.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,205 @@
+/* skillgraph views: draws the page's network with vis-network, at the server's positions.
+ * Filters (country, organisation type, kind), a search box, neighbourhood highlight on
+ * click and a details panel linking to the entity's API page. No request leaves the page.
+ * For tests and scripting the objects are exposed as window.skillgraph (and window.network,
+ * window.nodes, window.edges). */
+(function () {
+  "use strict";
+  var MUTED = "rgba(200,200,200,0.45)";
+  var data = JSON.parse(document.getElementById("view-data").textContent);
+  var nodes = new vis.DataSet(data.nodes);
+  var edges = new vis.DataSet(data.edges);
+  var byId = new Map(data.nodes.map(function (n) { return [n.id, n]; }));
+  var nodeColours = new Map(data.nodes.map(function (n) { return [n.id, n.color]; }));
+  var edgeColours = new Map(data.edges.map(function (e) { return [e.id, e.color]; }));
+  var state = { country: "", type: "", kind: "" };
+  var highlighted = null;
+
+  function visibleNode(n) {
+    if (state.kind && n.kind !== state.kind) return false;
+    if (state.country && n.located && (n.countries || []).indexOf(state.country) < 0) return false;
+    if (state.type && n.orgType && n.orgType !== state.type) return false;
+    return true;
+  }
+  var shown = new Set();
+  function recompute() {
+    shown = new Set();
+    data.nodes.forEach(function (n) { if (visibleNode(n)) shown.add(n.id); });
+  }
+  recompute();
+  var nodeView = new vis.DataView(nodes, { filter: function (n) { return shown.has(n.id); } });
+  var edgeView = new vis.DataView(edges, {
+    filter: function (e) { return shown.has(e.from) && shown.has(e.to); }
+  });
+
+  var many = data.nodes.length > 800;
+  var options = {
+    autoResize: true,
+    physics: { enabled: false },
+    layout: { improvedLayout: false, randomSeed: 7 },
+    interaction: { hover: !many, tooltipDelay: 150, hideEdgesOnDrag: many, hideEdgesOnZoom: many, navigationButtons: false },
+    nodes: { shape: "dot", font: { size: 13, face: "system-ui, sans-serif" }, borderWidth: 1 },
+    edges: { smooth: false, width: 1, selectionWidth: 2, font: { size: 11, align: "middle", strokeWidth: 3 },
+             color: { inherit: false } }
+  };
+  var container = document.getElementById("network");
+  var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
+
+  function counts() {
+    document.getElementById("counts").textContent =
+      nodeView.length + " of " + data.nodes.length + " nodes, " + edgeView.length + " edges";
+  }
+
+  // Edges in the plain grey stay as they are when a node is highlighted (only the lit ones
+  // and the coloured ones change): updating thousands of edges would slow every click.
+  var PLAIN = "#b0b0b0", LIT = "#444444";
+  var touched = [];
+
+  function clearHighlight() {
+    if (highlighted === null) return;
+    highlighted = null;
+    nodes.update(data.nodes.map(function (n) { return { id: n.id, color: nodeColours.get(n.id) }; }));
+    edges.update(touched.map(function (id) { return { id: id, color: edgeColours.get(id) }; }));
+    touched = [];
+  }
+
+  function highlight(id) {
+    if (highlighted !== null) clearHighlight();
+    var keep = new Set(network.getConnectedNodes(id));
+    keep.add(id);
+    highlighted = keep;
+    nodes.update(data.nodes.map(function (n) {
+      return { id: n.id, color: keep.has(n.id) ? nodeColours.get(n.id) : MUTED };
+    }));
+    var lit = new Set(network.getConnectedEdges(id));
+    var changes = [];
+    data.edges.forEach(function (e) {
+      var plain = edgeColours.get(e.id) === PLAIN;
+      if (lit.has(e.id)) changes.push({ id: e.id, color: plain ? LIT : edgeColours.get(e.id) });
+      else if (!plain) changes.push({ id: e.id, color: MUTED });
+    });
+    touched = changes.map(function (c) { return c.id; });
+    edges.update(changes);
+  }
+
+  function el(tag, text) {
+    var node = document.createElement(tag);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function showDetails(id) {
+    var panel = document.getElementById("details");
+    panel.replaceChildren(el("h2", "Details"));
+    var n = byId.get(id);
+    if (!n) { panel.appendChild(el("p", "Click a node to see it here.")); return; }
+    panel.appendChild(el("h3", n.name || n.label));
+    var list = el("dl");
+    (n.details || []).forEach(function (pair) {
+      list.appendChild(el("dt", pair[0]));
+      list.appendChild(el("dd", pair[1]));
+    });
+    panel.appendChild(list);
+    if (n.link) {
+      var a = el("a", "Open in the API: " + n.link);
+      a.href = data.apiUrl + n.link;
+      a.id = "details-link";
+      panel.appendChild(a);
+    }
+    var near = network.getConnectedNodes(id);
+    panel.appendChild(el("p", near.length + " neighbours shown lit"));
+  }
+
+  function select(id) {
+    network.selectNodes([id]);
+    highlight(id);
+    showDetails(id);
+  }
+
+  network.on("click", function (params) {
+    if (params.nodes.length) {
+      select(params.nodes[0]);
+    } else {
+      clearHighlight();
+      showDetails(null);
+    }
+  });
+
+  function applyFilters() {
+    ["country", "type", "kind"].forEach(function (name) {
+      state[name] = document.getElementById("filter-" + name).value;
+    });
+    clearHighlight();
+    recompute();
+    nodeView.refresh();
+    edgeView.refresh();
+    counts();
+  }
+  ["country", "type", "kind"].forEach(function (name) {
+    document.getElementById("filter-" + name).addEventListener("change", applyFilters);
+  });
+  document.getElementById("reset").addEventListener("click", function () {
+    ["country", "type", "kind"].forEach(function (name) {
+      document.getElementById("filter-" + name).value = "";
+    });
+    document.getElementById("search").value = "";
+    applyFilters();
+    network.unselectAll();
+    showDetails(null);
+    network.fit({ animation: false });
+  });
+
+  var names = document.getElementById("names");
+  var fragment = document.createDocumentFragment();
+  data.nodes.forEach(function (n) {
+    var option = document.createElement("option");
+    option.value = n.name || n.label;
+    fragment.appendChild(option);
+  });
+  names.appendChild(fragment);
+
+  function find(query) {
+    var q = query.trim().toLowerCase();
+    if (!q) return null;
+    var exact = null, partial = null;
+    data.nodes.forEach(function (n) {
+      var name = String(n.name || n.label || "").toLowerCase();
+      var bare = n.id.slice(n.id.indexOf(":") + 1).toLowerCase();
+      if (!exact && (name === q || bare === q)) exact = n;
+      if (!partial && (name.indexOf(q) >= 0 || bare.indexOf(q) >= 0)) partial = n;
+    });
+    return exact || partial;
+  }
+  function search() {
+    var input = document.getElementById("search");
+    var n = find(input.value);
+    input.setCustomValidity("");
+    if (!n) { input.setCustomValidity("no node matches"); input.reportValidity(); return null; }
+    if (!shown.has(n.id)) {
+      input.setCustomValidity("hidden by the filters: press Reset"); input.reportValidity(); return null;
+    }
+    select(n.id);
+    network.focus(n.id, { scale: 1.2, animation: false });
+    return n.id;
+  }
+  var searchBox = document.getElementById("search");
+  searchBox.addEventListener("change", search);
+  searchBox.addEventListener("keydown", function (event) { if (event.key === "Enter") search(); });
+
+  var api = {
+    network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView,
+    ready: false, search: function (q) { searchBox.value = q; return search(); },
+    highlighted: function () { return highlighted ? Array.from(highlighted) : []; }
+  };
+  network.once("afterDrawing", function () {
+    api.ready = true;
+    api.readyAt = performance.now();
+    document.body.dataset.ready = "true";
+  });
+  window.skillgraph = api;
+  window.network = network;
+  window.nodes = nodes;
+  window.edges = edges;
+  counts();
+  network.fit({ animation: false });
+})();
