@@ -42,8 +42,16 @@ test: setup browser cypher-linter
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-bench: setup
-	$(BIN)/python bench/ingest.py --offers 20000
+## bench: every benchmark (figures in docs/benchmarks.md); wrk from Debian's packages if possible
+bench: setup browser
+	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null) \
+		|| echo "wrk could not be installed: the API load benchmark uses async httpx instead"
+	$(BIN)/python -m bench.ingest --offers 20000
+	$(BIN)/python -m bench.analyses
+	$(BIN)/python -m bench.duplicates
+	$(BIN)/python -m bench.sources
+	$(BIN)/python -m bench.api_load
+	$(BIN)/python -m bench.viz
 
 clean:
 	rm -rf $(VENV) var tests/cypherlint/node_modules

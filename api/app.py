@@ -13,7 +13,7 @@ from api.cache import RevisionCache
 from api.response_cache import ResponseCache
 from api.routes import analysis, changes, cypher, entities, health, ingest, search
 from api.routes import viz as viz_routes
-from api.security import require_read_key
+from api.security import read_access
 from api.settings import Settings, get_settings
 from api.stores import open_store
 from graph.store import Store
@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             expose_headers=["ETag"],
         )
     app.include_router(health.router)
-    readers = [Depends(require_read_key)]
+    readers = [Depends(read_access)]
     for module in (entities, search, changes, analysis):
         app.include_router(module.router, dependencies=readers)
     app.include_router(cypher.router)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 import networkx as nx
+from starlette.concurrency import run_in_threadpool
 
 from graph.store import Store
 from queries.projection import project
@@ -49,6 +50,17 @@ class RevisionCache:
             with self._lock:
                 self._values[key] = value
             return value
+
+    def peek(self, key: Hashable) -> Any:
+        """The value of ``key`` for the current revision if it is computed already, else None."""
+        self.revision()
+        with self._lock:
+            return self._values.get(key)
+
+    async def graph_async(self) -> nx.MultiDiGraph:
+        """The projection, built in a worker thread when it is not ready (never on the loop)."""
+        ready = self.peek("projection")
+        return ready if ready is not None else await run_in_threadpool(self.graph)
 
     def graph(self) -> nx.MultiDiGraph:
         """The NetworkX projection of the current revision."""

@@ -11,17 +11,17 @@ from api.settings import Settings
 from graph.store import Store
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     """The store opened in the app's lifespan."""
     return request.app.state.store  # type: ignore[no-any-return]
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     """The settings the app was built with."""
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def get_cache(request: Request) -> RevisionCache:
+async def get_cache(request: Request) -> RevisionCache:
     """The per-revision cache of the app's store."""
     return request.app.state.cache  # type: ignore[no-any-return]
 

@@ -12,11 +12,11 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-import anyio
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.security import key_allows_reading
+from graph.errors import SkillGraphError
 
 UNCACHED_PATHS = frozenset({"/health"})
 _Key = tuple[str, bytes, bool]
@@ -51,7 +51,12 @@ class ResponseCache:
         ):
             await self.app(scope, receive, send)
             return
-        revision = await anyio.to_thread.run_sync(store.revision)
+        try:
+            # Cheap on both stores (kept in memory; re-read from Neo4j at most twice a second).
+            revision = store.revision()
+        except SkillGraphError:
+            await self.app(scope, receive, send)  # the app answers 503 itself
+            return
         key: _Key = (
             scope["path"],
             scope["query_string"],

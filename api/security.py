@@ -79,3 +79,8 @@ def key_allows_reading(request: Request, settings: Settings) -> bool:
         return True
     key = presented_key(request)
     return key is not None and _matches(key, settings.read_key, settings.api_key)
+
+
+async def read_access(request: Request, settings: SettingsDep) -> None:
+    """:func:`require_read_key` as a dependency that runs on the event loop (no thread hop)."""
+    require_read_key(request, settings)

@@ -7,6 +7,7 @@ before any ``MERGE`` (key constraints are Enterprise-only, uniqueness is not).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -25,6 +26,11 @@ from graph import cypher
 from graph.errors import QueryRefused, StoreUnavailable
 from graph.schema import INDEXES, META_ID, META_LABEL, NodeKind, RelType
 from graph.store import Row, batches
+
+#: Seconds a revision read from the server is trusted (writes of other processes show after it).
+REVISION_TTL = 0.5
+#: Seconds to wait for a connection before the store counts as unavailable.
+CONNECTION_TIMEOUT = 5.0
 
 
 def schema_statements() -> list[str]:
@@ -83,8 +89,12 @@ class Neo4jStore:
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
         self.uri = uri
         self.database = database
+        self._revision: int | None = None
+        self._revision_read_at = 0.0
         try:
-            self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+            self._driver = neo4j.GraphDatabase.driver(
+                uri, auth=(user, password), connection_timeout=CONNECTION_TIMEOUT
+            )
             self._driver.verify_connectivity()
         except (ServiceUnavailable, AuthError, ValueError, OSError) as error:
             raise StoreUnavailable(f"cannot reach Neo4j at {uri}: {error}") from None
@@ -130,14 +140,24 @@ class Neo4jStore:
                     tx.rollback()
                     raise
                 tx.commit()
+                self._revision = None
         except (ServiceUnavailable, SessionExpired) as error:
             raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {error}") from None
         except Neo4jError as error:
             raise QueryRefused(error.message or str(error)) from None
 
     def revision(self) -> int:
-        rows = self.run(cypher.READ_REVISION, {"id": META_ID})
-        return int(rows[0]["revision"]) if rows else 0
+        """The revision, read at most every ``REVISION_TTL`` seconds.
+
+        Other processes may write to the server, so the value is re-read; a write through
+        this store is seen at once (its commit drops the remembered value).
+        """
+        now = time.monotonic()
+        if self._revision is None or now - self._revision_read_at > REVISION_TTL:
+            rows = self.run(cypher.READ_REVISION, {"id": META_ID})
+            self._revision = int(rows[0]["revision"]) if rows else 0
+            self._revision_read_at = now
+        return self._revision
 
     def close(self) -> None:
         self._driver.close()

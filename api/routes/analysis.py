@@ -64,7 +64,7 @@ def duplicate_efforts(
 def overlap_report(
     request: Request, response: Response, cache: CacheDep,
     competence: CompetenceId = None, country: CountryCode = None,
-    limit: Annotated[int, Query(ge=1, le=10_000, description="At most this many overlaps, largest first")] = 100,
+    limit: Annotated[int, Query(ge=1, le=10_000, description="At most this many overlaps, largest first")] = 20,
 ) -> OverlapReport | Response:  # fmt: skip
     """Initiatives on the same competence, and those whose organisations never worked together."""
     return _cached(request, response, cache, ("overlaps", competence, country, limit),

@@ -133,34 +133,34 @@ def list_priorities(
 
 @router.get("/organisations/{entity_id}", response_model=schemas.OrganisationDetail, tags=["organisations"],
             responses={404: {"model": schemas.ErrorResponse}})  # fmt: skip
-def get_organisation(cache: CacheDep, entity_id: EntityId) -> dict[str, Any]:
+async def get_organisation(cache: CacheDep, entity_id: EntityId) -> dict[str, Any]:
     """An organisation with its projects (and role), offers, expertise, needs, priorities, partners."""
-    return get_entity(cache.graph(), NodeKind.ORGANISATION, entity_id)
+    return get_entity(await cache.graph_async(), NodeKind.ORGANISATION, entity_id)
 
 
 @router.get("/projects/{entity_id}", response_model=schemas.ProjectDetail, tags=["projects"],
             responses={404: {"model": schemas.ErrorResponse}})  # fmt: skip
-def get_project(cache: CacheDep, entity_id: EntityId) -> dict[str, Any]:
+async def get_project(cache: CacheDep, entity_id: EntityId) -> dict[str, Any]:
     """A project with its participants, competences, countries and priorities."""
-    return get_entity(cache.graph(), NodeKind.PROJECT, entity_id)
+    return get_entity(await cache.graph_async(), NodeKind.PROJECT, entity_id)
 
 
 @router.get("/training-offers/{entity_id}", response_model=schemas.TrainingOfferDetail, tags=["training offers"],
             responses={404: {"model": schemas.ErrorResponse}})  # fmt: skip
-def get_training_offer(cache: CacheDep, entity_id: EntityId) -> dict[str, Any]:
+async def get_training_offer(cache: CacheDep, entity_id: EntityId) -> dict[str, Any]:
     """A training offer with its providers, competences and countries."""
-    return get_entity(cache.graph(), NodeKind.TRAINING_OFFER, entity_id)
+    return get_entity(await cache.graph_async(), NodeKind.TRAINING_OFFER, entity_id)
 
 
 @router.get("/competences/{entity_id}", response_model=schemas.CompetenceDetail, tags=["competences"],
             responses={404: {"model": schemas.ErrorResponse}})  # fmt: skip
-def get_competence(cache: CacheDep, entity_id: EntityId) -> dict[str, Any]:
+async def get_competence(cache: CacheDep, entity_id: EntityId) -> dict[str, Any]:
     """A competence with who needs it, who is expert in it, what teaches and targets it."""
-    return get_entity(cache.graph(), NodeKind.COMPETENCE, entity_id)
+    return get_entity(await cache.graph_async(), NodeKind.COMPETENCE, entity_id)
 
 
 @router.get("/priorities/{entity_id}", response_model=schemas.PriorityDetail, tags=["priorities"],
             responses={404: {"model": schemas.ErrorResponse}})  # fmt: skip
-def get_priority(cache: CacheDep, entity_id: EntityId) -> dict[str, Any]:
+async def get_priority(cache: CacheDep, entity_id: EntityId) -> dict[str, Any]:
     """A priority with the members that raised it and what addresses it."""
-    return get_entity(cache.graph(), NodeKind.PRIORITY, entity_id)
+    return get_entity(await cache.graph_async(), NodeKind.PRIORITY, entity_id)

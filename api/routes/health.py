@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 
 from api.deps import StoreDep
 from api.schemas import Health
-from api.security import require_read_key
+from api.security import read_access
 from queries.stats import GraphStats, graph_stats
 
 router = APIRouter(tags=["health"])
@@ -18,7 +18,7 @@ def health(store: StoreDep) -> Health:
     return Health(status="ok", backend=store.backend, revision=store.revision())
 
 
-@router.get("/stats", response_model=GraphStats, dependencies=[Depends(require_read_key)])
+@router.get("/stats", response_model=GraphStats, dependencies=[Depends(read_access)])
 def stats(store: StoreDep) -> GraphStats:
     """Node counts per kind, members, edges per type and sources."""
     return graph_stats(store)

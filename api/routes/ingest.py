@@ -76,7 +76,7 @@ async def _save(upload: UploadFile, target: Path, budget: int) -> int:
     "/ingest",
     response_model=IngestReport,
     dependencies=[Depends(require_write_key)],
-    responses={code: {"model": ErrorResponse} for code in (401, 403, 413, 415)},
+    responses={code: {"model": ErrorResponse} for code in (400, 401, 403, 413, 415)},
 )
 async def ingest_files(
     request: Request,
