@@ -256,13 +256,7 @@ def read_file(
         return FileReport(file=str(path), kind=file_kind, readable=False, error=error.reason)
     spec = SPECS[file_kind]
     report = FileReport(file=str(path), kind=file_kind, rows_read=len(table.rows))
-    missing = [c for c in spec.required if c not in table.columns]
-    if missing:
-        report.error = (
-            f"misses the required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
-            "nothing of it was written"
-        )
-        report.rows_rejected = report.rows_read
+    if _refused_for_missing_columns(report, spec.required, table):
         return report
     if not table.rows:
         report.notice = "has a header but no rows"
@@ -280,6 +274,18 @@ def read_file(
     return parsed
 
 
+def _refused_for_missing_columns(report: FileReport, required: Sequence[str], table: Table) -> bool:
+    """Reject the whole file, naming the columns, when required columns are missing."""
+    missing = [c for c in required if c not in table.columns]
+    if missing:
+        report.error = (
+            f"misses the required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
+            "nothing of it was written"
+        )
+        report.rows_rejected = report.rows_read
+    return bool(missing)
+
+
 def _read_source(
     path: Path, layout: Layout, delimiter: str, encoding: str | None, options: SourceOptions
 ) -> ParsedFile | FileReport:
@@ -292,13 +298,7 @@ def _read_source(
     except InputError as error:
         return FileReport(file=str(path), kind=layout.name, readable=False, error=error.reason)
     report = FileReport(file=str(path), kind=layout.name, rows_read=len(table.rows))
-    missing = [c for c in sources.required(layout, options) if c not in table.columns]
-    if missing:
-        report.error = (
-            f"misses the required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
-            "nothing of it was written"
-        )
-        report.rows_rejected = report.rows_read
+    if _refused_for_missing_columns(report, sources.required(layout, options), table):
         return report
     read = sources.read(layout, table, options)
     report.rejected = read.rejected

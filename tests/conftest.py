@@ -9,11 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import pytest
 
 from graph.embedded import EmbeddedStore
 from graph.store import Store
 from ingest.pipeline import ingest
+from queries.projection import project
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "tiny"
@@ -74,6 +76,17 @@ def copy_store(source: Path, target: Path) -> Path:
     """A private copy of a closed store folder (one process may hold a store at a time)."""
     shutil.copytree(source, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def sample_graph(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> nx.MultiDiGraph:
+    """The projection of ``data/sample`` in a real embedded store (shared: do not modify)."""
+    folder = copy_store(sample_store_dir, tmp_path_factory.mktemp("sample-graph") / "graph")
+    store = EmbeddedStore(folder)
+    try:
+        return project(store)
+    finally:
+        store.close()
 
 
 @pytest.fixture(scope="session")

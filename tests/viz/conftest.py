@@ -3,31 +3,14 @@
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import networkx as nx
 import pytest
 
-from graph.embedded import EmbeddedStore
 from graph.schema import NodeKind, RelType
-from queries.projection import project
-from tests.conftest import copy_store
 
 TYPES = ["oem", "supplier", "training_provider", "university", "research", "association"]
 COUNTRIES = ["DE", "FR", "IT", "ES", "PL", "CZ", "SE", "NL"]
-
-
-@pytest.fixture(scope="session")
-def sample_graph_viz(
-    sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory
-) -> nx.MultiDiGraph:
-    """The projection of ``data/sample`` (shared, not to be modified)."""
-    folder = copy_store(sample_store_dir, tmp_path_factory.mktemp("viz-sample") / "graph")
-    store = EmbeddedStore(folder)
-    try:
-        return project(store)
-    finally:
-        store.close()
 
 
 def synthetic_graph(

@@ -172,8 +172,8 @@ def _check(visit: Visit, server: str, expected: View, shot: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def graph(sample_graph_viz: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    return sample_graph_viz
+def graph(sample_graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    return sample_graph
 
 
 def test_ecosystem(browser: Any, server: str, graph: nx.MultiDiGraph, tmp_path: Path) -> None:

@@ -17,8 +17,8 @@ from viz.report import html_report, markdown_report
 
 
 @pytest.fixture(scope="module")
-def bundle(sample_graph_viz: nx.MultiDiGraph) -> AnalysisBundle:
-    return all_analyses(sample_graph_viz)
+def bundle(sample_graph: nx.MultiDiGraph) -> AnalysisBundle:
+    return all_analyses(sample_graph)
 
 
 def test_each_chart_is_an_svg_showing_its_analysis(bundle: AnalysisBundle) -> None:

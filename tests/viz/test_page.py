@@ -32,17 +32,17 @@ FETCHING = re.compile(
 )
 
 
-def test_a_linked_page_names_no_other_host_at_all(sample_graph_viz: nx.MultiDiGraph) -> None:
-    html = render_page(ecosystem_view(sample_graph_viz), inline=False)
+def test_a_linked_page_names_no_other_host_at_all(sample_graph: nx.MultiDiGraph) -> None:
+    html = render_page(ecosystem_view(sample_graph), inline=False)
     assert "http" not in html and "//" not in re.sub(r"<script.*?</script>", "", html, flags=re.S)
     assert '<script src="/viz/assets/vis-network.min.js"></script>' in html
     assert "cdn" not in html.lower()
 
 
 def test_an_inline_page_carries_every_asset_and_fetches_nothing(
-    sample_graph_viz: nx.MultiDiGraph,
+    sample_graph: nx.MultiDiGraph,
 ) -> None:
-    html = render_page(ecosystem_view(sample_graph_viz), inline=True)
+    html = render_page(ecosystem_view(sample_graph), inline=True)
     assert (
         "/viz/assets" not in html and 'rel="stylesheet"' not in html and "<script src" not in html
     )
@@ -77,7 +77,7 @@ def test_data_cannot_break_out_of_the_page() -> None:
     assert raw is not None and json.loads(raw.group(1))["nodes"][0]["label"] == evil
 
 
-def test_api_links_can_be_absolute_for_exported_files(sample_graph_viz: nx.MultiDiGraph) -> None:
-    html = render_page(ecosystem_view(sample_graph_viz, budget=5), inline=False,
+def test_api_links_can_be_absolute_for_exported_files(sample_graph: nx.MultiDiGraph) -> None:
+    html = render_page(ecosystem_view(sample_graph, budget=5), inline=False,
                        api_url="http://127.0.0.1:8000/")  # fmt: skip
     assert '"apiUrl":"http://127.0.0.1:8000"' in html

@@ -31,9 +31,9 @@ def _ids(view: object) -> set[str]:
 
 
 def test_the_ecosystem_draws_every_entity_and_relationship_once(
-    sample_graph_viz: nx.MultiDiGraph,
+    sample_graph: nx.MultiDiGraph,
 ) -> None:
-    g = sample_graph_viz
+    g = sample_graph
     entities = [n for n in g.nodes if n[0] in ECOSYSTEM_KINDS]
     links = {(a, b, k) for a, b, k in g.edges(keys=True)
              if a[0] in ECOSYSTEM_KINDS and b[0] in ECOSYSTEM_KINDS and k not in PLACE_RELS}  # fmt: skip
@@ -75,13 +75,13 @@ def test_narrowing_by_country_kind_and_type(large_graph: nx.MultiDiGraph) -> Non
         ecosystem_view(large_graph, budget=0)
 
 
-def test_the_same_graph_gives_the_same_picture(sample_graph_viz: nx.MultiDiGraph) -> None:
-    first = ecosystem_view(sample_graph_viz)
-    again = ecosystem_view(sample_graph_viz)
+def test_the_same_graph_gives_the_same_picture(sample_graph: nx.MultiDiGraph) -> None:
+    first = ecosystem_view(sample_graph)
+    again = ecosystem_view(sample_graph)
     assert [(n["id"], n["x"], n["y"]) for n in first.nodes] == [
         (n["id"], n["x"], n["y"]) for n in again.nodes
     ]
-    other = ecosystem_view(sample_graph_viz, seed=8)
+    other = ecosystem_view(sample_graph, seed=8)
     assert [n["x"] for n in other.nodes] != [n["x"] for n in first.nodes]
 
 
@@ -96,9 +96,9 @@ def test_the_layout_keeps_linked_nodes_closer_than_unlinked_ones() -> None:
 
 
 def test_the_organisation_view_shows_its_neighbourhood_and_recommended_partners(
-    sample_graph_viz: nx.MultiDiGraph,
+    sample_graph: nx.MultiDiGraph,
 ) -> None:
-    g = sample_graph_viz
+    g = sample_graph
     report = partners(g, "m-004")
     view = organisation_view(g, "m-004", report)
     ids = _ids(view)
@@ -120,9 +120,9 @@ def test_the_organisation_view_shows_its_neighbourhood_and_recommended_partners(
 
 
 def test_the_duplicates_view_draws_each_cluster_with_scores_and_recognition_apart(
-    sample_graph_viz: nx.MultiDiGraph, planted: dict[str, object]
+    sample_graph: nx.MultiDiGraph, planted: dict[str, object]
 ) -> None:
-    g = sample_graph_viz
+    g = sample_graph
     report = duplicates(g)
     view = duplicates_view(g, report)
     pairs = [e for e in view.edges if e["rel"] == "DUPLICATE"]
@@ -138,9 +138,9 @@ def test_the_duplicates_view_draws_each_cluster_with_scores_and_recognition_apar
 
 
 def test_the_competence_view_highlights_countries_with_demand_and_no_supply(
-    sample_graph_viz: nx.MultiDiGraph,
+    sample_graph: nx.MultiDiGraph,
 ) -> None:
-    g = sample_graph_viz
+    g = sample_graph
     report = gaps(g, competence="c-h2-refuelling")
     expected = {x.country for x in report.gaps if x.supply == 0}
     view = competence_view(g, "c-h2-refuelling", report)
@@ -157,9 +157,9 @@ def test_the_competence_view_highlights_countries_with_demand_and_no_supply(
 
 
 def test_the_fragmentation_view_colours_communities_and_sets_isolated_members_apart(
-    sample_graph_viz: nx.MultiDiGraph, planted: dict[str, object]
+    sample_graph: nx.MultiDiGraph, planted: dict[str, object]
 ) -> None:
-    g = sample_graph_viz
+    g = sample_graph
     report = fragmentation(g)
     view = fragmentation_view(g, report)
     by_id = {n["id"]: n for n in view.nodes}
