@@ -36,10 +36,12 @@ cypher-linter:
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy graph ingest queries api viz
 
 ## test: install everything the suite needs, then run all of it
 test: setup browser cypher-linter
 	$(BIN)/ruff check .
+	$(BIN)/mypy graph ingest queries api viz
 	$(BIN)/python -m pytest
 
 ## bench: every benchmark (figures in docs/benchmarks.md); wrk from Debian's packages if possible

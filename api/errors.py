@@ -62,7 +62,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def on_http_error(_: Request, error: HTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
-        return error_response(error.status_code, code, str(error.detail), headers=error.headers)
+        return error_response(
+            error.status_code,
+            code,
+            str(error.detail),
+            headers=dict(error.headers) if error.headers else None,
+        )
 
     @app.exception_handler(Exception)
     async def on_unexpected(_: Request, error: Exception) -> JSONResponse:

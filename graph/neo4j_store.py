@@ -112,12 +112,16 @@ class Neo4jStore:
         timeout: float | None = None,
     ) -> list[dict[str, Any]]:
         """Run a statement in a read transaction (a write statement fails there)."""
-        query = neo4j.Query(cypher_text, timeout=timeout)  # type: ignore[arg-type]
+
+        @neo4j.unit_of_work(timeout=timeout)
+        def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+            return tx.run(cypher_text, dict(params or {})).data()  # type: ignore[arg-type]
+
         try:
             with self._driver.session(
                 database=self.database, default_access_mode=neo4j.READ_ACCESS
             ) as session:
-                return session.execute_read(lambda tx: tx.run(query, dict(params or {})).data())
+                return session.execute_read(work)
         except (ServiceUnavailable, SessionExpired) as error:
             raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {error}") from None
         except (CypherSyntaxError, Neo4jError) as error:

@@ -21,31 +21,45 @@ TEXT_FIELDS: dict[NodeKind, tuple[str, ...]] = {
     NodeKind.PRIORITY: ("label", "description"),
 }
 
-#: Per kind, each filter parameter and the predicate it adds (``$name`` is its value).
-FILTERS: dict[NodeKind, dict[str, str]] = {
+#: Per kind, each filter parameter: a pattern from ``(n)`` to a node found by id (matched,
+#: so that the engine starts from that node) or a predicate on ``n``. ``$f_<name>`` is the value.
+PATTERN_FILTERS: dict[NodeKind, dict[str, str]] = {
+    NodeKind.ORGANISATION: {
+        "competence": "(n)-[:HAS_EXPERTISE|NEEDS]->(:Competence {id: $f_competence})",
+    },
+    NodeKind.PROJECT: {
+        "country": "(n)-[:ACTIVE_IN]->(:Country {id: $f_country})",
+        "competence": "(n)-[:TARGETS]->(:Competence {id: $f_competence})",
+    },
+    NodeKind.TRAINING_OFFER: {
+        "country": "(n)-[:ACTIVE_IN]->(:Country {id: $f_country})",
+        "competence": "(n)-[:TEACHES]->(:Competence {id: $f_competence})",
+        "provider": "(n)<-[:PROVIDES]-(:Organisation {id: $f_provider})",
+    },
+}
+PREDICATE_FILTERS: dict[NodeKind, dict[str, str]] = {
     NodeKind.ORGANISATION: {
         "country": "n.country = $f_country",
         "type": "n.type = $f_type",
         "member": "n.member = $f_member",
-        "competence": "EXISTS { MATCH (n)-[:HAS_EXPERTISE|NEEDS]->(c:Competence) WHERE c.id = $f_competence }",
     },
     NodeKind.PROJECT: {
-        "country": "EXISTS { MATCH (n)-[:ACTIVE_IN]->(c:Country) WHERE c.id = $f_country }",
-        "competence": "EXISTS { MATCH (n)-[:TARGETS]->(c:Competence) WHERE c.id = $f_competence }",
         "programme": "n.programme = $f_programme",
         "active_on": "n.start <= $f_active_on AND (n.`end` IS NULL OR n.`end` >= $f_active_on)",
     },
     NodeKind.TRAINING_OFFER: {
-        "country": "EXISTS { MATCH (n)-[:ACTIVE_IN]->(c:Country) WHERE c.id = $f_country }",
-        "competence": "EXISTS { MATCH (n)-[:TEACHES]->(c:Competence) WHERE c.id = $f_competence }",
         "eqf_level": "n.eqf_level = $f_eqf_level",
         "mode": "n.mode = $f_mode",
         "language": "$f_language IN n.languages",
-        "provider": "EXISTS { MATCH (o:Organisation)-[:PROVIDES]->(n) WHERE o.id = $f_provider }",
     },
     NodeKind.COMPETENCE: {"group": "n.`group` = $f_group"},
     NodeKind.PRIORITY: {"kind": "n.kind = $f_kind"},
 }
+
+
+def filters_of(kind: NodeKind) -> set[str]:
+    """The filter parameters a kind takes."""
+    return set(PATTERN_FILTERS.get(kind, {})) | set(PREDICATE_FILTERS.get(kind, {}))
 
 
 def _text_predicate(kind: NodeKind) -> str:
@@ -58,20 +72,37 @@ def _text_predicate(kind: NodeKind) -> str:
     )
 
 
-def _where(kind: NodeKind, active: list[str]) -> str:
-    """The WHERE clause of the active filters (their text is fixed; values are parameters)."""
-    predicates = [_text_predicate(kind) if name == "q" else FILTERS[kind][name] for name in active]
-    return f" WHERE {' AND '.join(predicates)}" if predicates else ""
+def _matching(kind: NodeKind, active: list[str]) -> str:
+    """MATCH and WHERE of the active filters, up to ``WITH DISTINCT n``.
+
+    Their text is fixed, chosen from the tables above; values are parameters.
+    """
+    patterns = [
+        PATTERN_FILTERS[kind][name] for name in active if name in PATTERN_FILTERS.get(kind, {})
+    ]
+    if patterns:
+        first = patterns[0].replace("(n)", f"(n:`{kind}`)", 1)
+        clauses = [f"MATCH {first}", *(f"MATCH {pattern}" for pattern in patterns[1:])]
+    else:
+        clauses = [f"MATCH (n:`{kind}`)"]
+    predicates = [
+        _text_predicate(kind) if name == "q" else PREDICATE_FILTERS[kind][name]
+        for name in active
+        if name == "q" or name in PREDICATE_FILTERS.get(kind, {})
+    ]
+    if predicates:
+        clauses.append("WHERE " + " AND ".join(predicates))
+    return " ".join(clauses) + " WITH DISTINCT n"
 
 
 def list_statement(kind: NodeKind, active: list[str]) -> str:
     """A page of one kind with the active filters, ordered by id."""
-    return f"MATCH (n:`{kind}`){_where(kind, active)} RETURN n AS node ORDER BY n.id SKIP $offset LIMIT $limit"
+    return f"{_matching(kind, active)} RETURN n AS node ORDER BY n.id SKIP $offset LIMIT $limit"
 
 
 def count_statement(kind: NodeKind, active: list[str]) -> str:
     """How many entities of one kind pass the active filters."""
-    return f"MATCH (n:`{kind}`){_where(kind, active)} RETURN count(n) AS n"
+    return f"{_matching(kind, active)} RETURN count(n) AS n"
 
 
 @dataclass(frozen=True)
@@ -143,9 +174,10 @@ def _neighbours(
             entry[spec.edge_field] = data.get(spec.edge_field)
         found.append(entry)
     found.sort(key=lambda e: e["id"])
-    if spec.order and spec.edge_field:
+    field = spec.edge_field
+    if spec.order and field:
         # A stable sort keeps the id order within equal values.
-        found.sort(key=lambda e: e[spec.edge_field] or 0, reverse=spec.order == "desc")
+        found.sort(key=lambda e: e[field] or 0, reverse=spec.order == "desc")
     return found
 
 
@@ -192,11 +224,11 @@ def list_entities(
 ) -> tuple[list[dict[str, Any]], int]:
     """A page of entities of one kind, ordered by id, and the total that match.
 
-    ``filters`` keys must be filters of the kind (see :data:`FILTERS`); None values are
+    ``filters`` keys must be filters of the kind (see :func:`filters_of`); None values are
     ignored. ``q`` searches the kind's text fields, ignoring case.
     """
     given = {k: v for k, v in (filters or {}).items() if v is not None}
-    unknown = set(given) - set(FILTERS.get(kind, {}))
+    unknown = set(given) - filters_of(kind)
     if unknown:
         raise ValueError(f"{kind} has no filters {sorted(unknown)}")
     active = sorted(given)

@@ -50,7 +50,7 @@ class PriorityReport(BaseModel):
 def priority_kind(data: dict[str, Any]) -> PriorityKind | None:
     """The blocker/goal kind of a priority node's data (None when not stated)."""
     value = data.get("kind")
-    return PriorityKind(value) if value in PriorityKind.__members__.values() else None
+    return PriorityKind(str(value)) if value in PriorityKind.__members__.values() else None
 
 
 def _linked(

@@ -79,7 +79,9 @@ def copy_store(source: Path, target: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_graph(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> nx.MultiDiGraph:
+def sample_graph(
+    sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> nx.MultiDiGraph:
     """The projection of ``data/sample`` in a real embedded store (shared: do not modify)."""
     folder = copy_store(sample_store_dir, tmp_path_factory.mktemp("sample-graph") / "graph")
     store = EmbeddedStore(folder)

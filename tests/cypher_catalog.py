@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from graph import cypher
 from graph.neo4j_store import schema_statements
 from graph.schema import RELATIONSHIPS, NodeKind, node_properties, rel_properties
-from queries.entities import FILTERS, count_statement, list_statement
+from queries.entities import TEXT_FIELDS, count_statement, filters_of, list_statement
 
 PACKAGES = ("graph", "ingest", "queries", "api", "viz")
 _CYPHER_START = re.compile(r"^\s*(MATCH|OPTIONAL MATCH|UNWIND|MERGE|CREATE|WITH|RETURN|CALL)\b")
@@ -50,8 +50,8 @@ def named_statements() -> dict[str, str]:
 def built_statements() -> dict[str, str]:
     """Statements the stores build from the schema (DDL, upserts, deletes)."""
     found = {f"neo4j schema {i}": s for i, s in enumerate(schema_statements())}
-    for kind, filters in FILTERS.items():
-        every = [*sorted(filters), "q"]
+    for kind in TEXT_FIELDS:
+        every = [*sorted(filters_of(kind)), "q"]
         found[f"list {kind} all filters"] = list_statement(kind, every)
         found[f"count {kind} all filters"] = count_statement(kind, every)
         found[f"list {kind}"] = list_statement(kind, [])

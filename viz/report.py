@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from markdown_it import MarkdownIt
 
@@ -26,7 +26,7 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _table(header: list[str], rows: list[list[object]]) -> list[str]:
+def _table(header: list[str], rows: Sequence[Sequence[object]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
     return [*lines, ""]
@@ -69,9 +69,9 @@ def _duplicates(b: AnalysisBundle) -> list[str]:
     if b.duplicates.recognition_candidates:
         lines += ["### Recognition candidates", "",
                   "The same competences at the same EQF level taught in several countries.", ""]  # fmt: skip
-        rows = [[_names(b, c.ids), _names(b, c.competences), c.eqf_level, ", ".join(c.countries)]
-                for c in b.duplicates.recognition_candidates]  # fmt: skip
-        lines += _table(["offers", "competences", "EQF", "countries"], rows)
+        candidates = [[_names(b, c.ids), _names(b, c.competences), c.eqf_level, ", ".join(c.countries)]
+                      for c in b.duplicates.recognition_candidates]  # fmt: skip
+        lines += _table(["offers", "competences", "EQF", "countries"], candidates)
     return lines
 
 

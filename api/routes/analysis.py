@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel
@@ -21,7 +21,9 @@ from queries.priorities import PriorityReport, priorities, unclassified_in_lates
 router = APIRouter(tags=["analyses"])
 R = TypeVar("R", bound=BaseModel)
 
-NOT_MODIFIED = {304: {"description": "Unchanged since the ETag sent in If-None-Match"}}
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Unchanged since the ETag sent in If-None-Match"}
+}
 CountryCode = Annotated[
     str | None, Query(pattern="^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code")
 ]

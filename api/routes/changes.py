@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
@@ -16,7 +16,7 @@ router = APIRouter(tags=["what's new"])
 
 ATOM = "application/atom+xml"
 Since = Annotated[IsoDate, Query(description="ISO date: changes on or after it")]
-ATOM_RESPONSE = {
+ATOM_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {ATOM: {}}, "description": "The changes, or an Atom feed of them"}
 }
 

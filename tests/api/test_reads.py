@@ -81,3 +81,23 @@ def test_unknown_member_digest_is_a_404(client: TestClient) -> None:
         client.get("/organisations/nobody/digest", params={"since": "2000-01-01"}).status_code
         == 404
     )
+
+
+def test_relational_filters_match_the_graph(client: TestClient, sample_graph) -> None:  # type: ignore[no-untyped-def]
+    from graph.schema import NodeKind, RelType
+
+    def linked(node, rel, target):  # type: ignore[no-untyped-def]
+        return any(k == rel and dst == target for _, dst, k in sample_graph.out_edges(node, keys=True))
+
+    offers = [n for n in sample_graph if n[0] is NodeKind.TRAINING_OFFER]
+    expected = sorted(
+        n[1] for n in offers
+        if linked(n, RelType.ACTIVE_IN, (NodeKind.COUNTRY, "DE"))
+        and linked(n, RelType.TEACHES, (NodeKind.COMPETENCE, "c-hv-safety"))
+    )  # fmt: skip
+    body = client.get("/training-offers", params={"country": "DE", "competence": "c-hv-safety", "limit": 1000}).json()
+    assert [o["id"] for o in body["data"]] == expected and body["count"] == len(expected) > 1
+    by_provider = client.get("/training-offers", params={"provider": "m-026", "limit": 1000}).json()
+    assert by_provider["count"] >= 3  # the provider's "Battery Safety Level 1/2/3" series
+    needing = client.get("/organisations", params={"competence": "c-h2-refuelling", "country": "PL"}).json()
+    assert [o["id"] for o in needing["data"]] == ["m-010"]
