@@ -87,7 +87,9 @@ def test_relational_filters_match_the_graph(client: TestClient, sample_graph) ->
     from graph.schema import NodeKind, RelType
 
     def linked(node, rel, target):  # type: ignore[no-untyped-def]
-        return any(k == rel and dst == target for _, dst, k in sample_graph.out_edges(node, keys=True))
+        return any(
+            k == rel and dst == target for _, dst, k in sample_graph.out_edges(node, keys=True)
+        )
 
     offers = [n for n in sample_graph if n[0] is NodeKind.TRAINING_OFFER]
     expected = sorted(
@@ -95,9 +97,13 @@ def test_relational_filters_match_the_graph(client: TestClient, sample_graph) ->
         if linked(n, RelType.ACTIVE_IN, (NodeKind.COUNTRY, "DE"))
         and linked(n, RelType.TEACHES, (NodeKind.COMPETENCE, "c-hv-safety"))
     )  # fmt: skip
-    body = client.get("/training-offers", params={"country": "DE", "competence": "c-hv-safety", "limit": 1000}).json()
+    body = client.get(
+        "/training-offers", params={"country": "DE", "competence": "c-hv-safety", "limit": 1000}
+    ).json()
     assert [o["id"] for o in body["data"]] == expected and body["count"] == len(expected) > 1
     by_provider = client.get("/training-offers", params={"provider": "m-026", "limit": 1000}).json()
     assert by_provider["count"] >= 3  # the provider's "Battery Safety Level 1/2/3" series
-    needing = client.get("/organisations", params={"competence": "c-h2-refuelling", "country": "PL"}).json()
+    needing = client.get(
+        "/organisations", params={"competence": "c-h2-refuelling", "country": "PL"}
+    ).json()
     assert [o["id"] for o in needing["data"]] == ["m-010"]
