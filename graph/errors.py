@@ -37,10 +37,6 @@ class InputError(SkillGraphError):
         return f"{where}{column}{self.reason}"
 
 
-class ReferenceNotFound(SkillGraphError):
-    """A reference (organisation, competence, ...) that nothing in the graph matches."""
-
-
 class NotFound(SkillGraphError):
     """An entity asked for by id that the graph does not hold."""
 

@@ -55,18 +55,6 @@ def integer(cell: str) -> int | None:
     return int(value)
 
 
-def boolean(cell: str) -> bool | None:
-    """yes/no, true/false, 1/0."""
-    if not cell:
-        return None
-    lowered = cell.strip().lower()
-    if lowered in {"1", "true", "yes", "y"}:
-        return True
-    if lowered in {"0", "false", "no", "n"}:
-        return False
-    raise ValueError(f"{cell!r} is not yes or no")
-
-
 def country(cell: str) -> str:
     """An ISO 3166-1 alpha-2 code from a code or an English name."""
     value = cell.strip()

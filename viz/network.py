@@ -89,10 +89,6 @@ class ViewBuilder:
             for name, value in attributes.items():
                 existing.setdefault(name, value)
 
-    def update_node(self, node_id: str, **attributes: Any) -> None:
-        """Overwrite attributes of a node that is there."""
-        self._nodes[node_id].update(attributes)
-
     def node(self, node_id: str) -> dict[str, Any]:
         """The attributes of a node added before."""
         return self._nodes[node_id]
