@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import RedirectResponse
 
 from api import errors
 from api.cache import RevisionCache
@@ -54,6 +55,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             expose_headers=["ETag"],
         )
     app.include_router(health.router)
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        """People who open the server's address land on its documentation."""
+        return RedirectResponse("/docs")
+
     readers = [Depends(read_access)]
     for module in (entities, search, changes, analysis):
         app.include_router(module.router, dependencies=readers)

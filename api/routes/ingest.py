@@ -7,13 +7,14 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
+from starlette.concurrency import run_in_threadpool
 
-from api.deps import SettingsDep, StoreDep
+from api.deps import CacheDep, SettingsDep, StoreDep
 from api.schemas import ErrorResponse
 from api.security import require_write_key
 from api.settings import Settings
-from graph.errors import SkillGraphError
+from graph.errors import InputError, SkillGraphError
 from ingest.kinds import FileKind
 from ingest.pipeline import ingest
 from ingest.report import IngestReport
@@ -80,7 +81,9 @@ async def _save(upload: UploadFile, target: Path, budget: int) -> int:
 )
 async def ingest_files(
     request: Request,
+    background: BackgroundTasks,
     store: StoreDep,
+    cache: CacheDep,
     settings: SettingsDep,
     files: Annotated[list[UploadFile], File(description="One or more files (repeat the field)")],
     kind: Annotated[
@@ -119,13 +122,14 @@ async def ingest_files(
                 target = target.with_name(f"{index}-{target.name}")
             budget -= await _save(upload, target, budget)
             paths.append(target)
-        from starlette.concurrency import run_in_threadpool
-
         poll_mapping = None
         if mapping is not None:
             mapping_path = Path(folder) / "poll-mapping.yaml"
             budget -= await _save(mapping, mapping_path, budget)
-            poll_mapping = load_mapping(mapping_path)
+            try:
+                poll_mapping = load_mapping(mapping_path)
+            except InputError as error:  # name the upload, not the server's folder
+                raise InputError(error.reason, file=mapping.filename or "mapping") from None
         source = SourceFormat(format) if format in set(SourceFormat) else None
         options = SourceOptions(tuple(keyword or ()), tuple(topic or ()), poll_mapping)
         report = await run_in_threadpool(
@@ -134,4 +138,7 @@ async def ingest_files(
         )  # fmt: skip
         # Report the names as uploaded, never the server's folders.
         report.review_file = Path(report.review_file).name if report.review_file else None
+        if any(f.rows_written for f in report.files):
+            # The next reader should not pay for rebuilding the projection of the new revision.
+            background.add_task(cache.graph)
         return IngestReport.model_validate_json(report.model_dump_json().replace(f"{folder}/", ""))

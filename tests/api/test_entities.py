@@ -67,3 +67,8 @@ def test_detail_lists_are_ordered_for_reading(client: TestClient) -> None:
     competence = client.get("/competences/c-h2-refuelling").json()
     assert {o["id"] for o in competence["needed_by"]} >= {"m-010", "m-050"}
     assert competence["taught_by"] == []
+
+
+def test_the_root_leads_to_the_documentation(client: TestClient) -> None:
+    response = client.get("/", follow_redirects=False)
+    assert response.status_code == 307 and response.headers["location"] == "/docs"

@@ -183,3 +183,22 @@ def test_a_cached_read_is_never_replayed_to_a_client_without_the_read_key(tmp_pa
 def test_cypher_parameters_the_engine_cannot_take_are_a_400(writable: TestClient) -> None:
     response = writable.post("/cypher", json={"query": "RETURN $x AS x", "params": {"x": [1, "a"]}})
     assert response.status_code == 400 and "parameters" in response.json()["error"]["message"]
+
+
+def test_an_ingest_builds_the_next_projection_before_anyone_asks(writable: TestClient) -> None:
+    writable.post("/ingest", files=_upload("competences.csv"), headers={"X-API-Key": KEY})
+    graph = writable.app.state.cache.peek("projection")  # type: ignore[attr-defined]
+    assert graph is not None and graph.number_of_nodes() == 3
+
+
+def test_a_bad_poll_mapping_upload_is_named_as_uploaded(writable: TestClient) -> None:
+    files = [
+        ("files", ("answers.csv", b"Organisation,Q1\nm-1,budget\n", "text/csv")),
+        ("mapping", ("my-mapping.yaml", b"preset: nonsense-tool\n", "text/yaml")),
+    ]
+    response = writable.post(
+        "/ingest", files=files, data={"format": "poll"}, headers={"X-API-Key": KEY}
+    )
+    assert response.status_code == 422
+    message = response.json()["error"]["message"]
+    assert "my-mapping.yaml" in message and "/tmp" not in message
