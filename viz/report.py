@@ -22,6 +22,10 @@ def _names(bundle: AnalysisBundle, ids: Iterable[str]) -> str:
     return ", ".join(_name(bundle, i) for i in ids) or "none"
 
 
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
 def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
@@ -37,10 +41,10 @@ def _summary(b: AnalysisBundle) -> list[str]:
     return [
         "## Summary",
         "",
-        f"- **{len(b.duplicates.clusters)} duplicated initiatives** (clusters), "
-        f"{len(b.duplicates.recognition_candidates)} recognition candidates.",
+        f"- **{_count(len(b.duplicates.clusters), 'cluster', 'clusters')} of duplicated initiatives**, "
+        f"{_count(len(b.duplicates.recognition_candidates), 'recognition candidate', 'recognition candidates')}.",
         f"- **{len(b.gaps.gaps)} gaps** between needed and offered competences; "
-        f"{len(b.gaps.unaddressed_priorities)} priorities nothing addresses.",
+        f"{_count(len(b.gaps.unaddressed_priorities), 'priority', 'priorities')} that nothing addresses.",
         f"- **Fragmentation index {f.fragmentation_index:.2f}**: {f.components} separate groups, "
         f"the largest holding {f.largest_component_share:.0%} of {f.organisations} organisations; "
         f"{len(f.isolated_members)} members in no project.",
@@ -54,7 +58,11 @@ def _duplicates(b: AnalysisBundle) -> list[str]:
     for number, cluster in enumerate(b.duplicates.clusters, start=1):
         lines.append(f"### {number}. {cluster.kind.replace('_', ' ')}s, score {cluster.score:.2f}")
         lines.append("")
-        lines += [f"- {_name(b, i)}" for i in cluster.ids]
+        runners: dict[str, list[str]] = {}
+        for pair in cluster.pairs:
+            runners[pair.a] = pair.evidence.organisations_a
+            runners[pair.b] = pair.evidence.organisations_b
+        lines += [f"- {_name(b, i)}, run by {_names(b, runners.get(i, []))}" for i in cluster.ids]
         lines.append("")
         rows = []
         for pair in cluster.pairs:
