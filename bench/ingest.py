@@ -34,7 +34,8 @@ from bench.synthetic import write_dataset
 from graph.embedded import EmbeddedStore
 from graph.errors import SkillGraphError
 from graph.store import Store, Transaction
-from ingest.pipeline import ingest, read_file
+from ingest.pipeline import ingest
+from ingest.reading import read_file
 from ingest.report import IngestReport
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ def test_the_catalog_finds_the_statements_of_every_layer() -> None:
     names = named_statements()
     modules = {name.split(".")[0] for name in names}
     assert {"graph", "ingest", "queries"} <= modules
-    assert any("ingest.pipeline.EXISTING_COMPETENCES" in name for name in names)
+    assert any("ingest.linking.EXISTING_COMPETENCES" in name for name in names)
 
 
 def test_every_statement_passes_the_neo4j_linter() -> None:

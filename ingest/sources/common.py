@@ -30,7 +30,7 @@ class Layout:
     """One published file layout: what it writes and when in a call it is written.
 
     ``rank`` orders the files of one call (the canonical kinds use 0, 20, 30, 50, 60,
-    80; see :data:`ingest.pipeline.WRITE_ORDER`). ``owns`` are the relationships the
+    80; see :data:`ingest.reading.KIND_RANK`). ``owns`` are the relationships the
     file states in full for the nodes it names (rewritten on re-ingest).
     """
 

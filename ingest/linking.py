@@ -1,0 +1,412 @@
+"""Resolving what the files of one call refer to, across files and against the store.
+
+Each file's records become a batch of nodes and edges; references to competences,
+organisations and priorities are resolved against what the store holds and what the call's
+other files bring, and organisations named by several sources are joined.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.schema import NodeKind, RelType
+from graph.store import Store
+from ingest import values
+from ingest.classify import PriorityTerms, classify
+from ingest.normalise import fold, organisation_key
+from ingest.reading import ParsedFile
+from ingest.records import OrgMention, Record, Reference, Target
+from ingest.report import (
+    FileReport,
+    FuzzyMatch,
+    MergeNote,
+    Unresolved,
+)
+from ingest.resolve import CompetenceIndex, Decision, OrganisationIndex, Outcome
+from ingest.review import ReviewBook, ReviewCandidate, ReviewDecision, ReviewItem
+from ingest.review import organisation_key as review_key
+
+EXISTING_COMPETENCES = (
+    "MATCH (c:Competence) RETURN c.id AS id, c.label AS label, "
+    "c.alt_labels AS alt_labels, c.esco_uri AS esco_uri"
+)
+EXISTING_ORGANISATIONS = (
+    "MATCH (o:Organisation) RETURN o.id AS id, o.name AS name, o.country AS country, "
+    "o.website AS website, o.pic AS pic, o.vat AS vat, o.aliases AS aliases, "
+    "o.sources AS sources, o.merges AS merges"
+)
+EXISTING_PROJECTS = "MATCH (p:Project) RETURN p.id AS id"
+EXISTING_PRIORITIES = (
+    "MATCH (p:Priority) RETURN p.id AS id, p.kind AS kind, p.label AS label, p.keywords AS keywords"
+)
+
+_TARGET_LABEL = {
+    Target.COMPETENCE: NodeKind.COMPETENCE,
+    Target.ORGANISATION: NodeKind.ORGANISATION,
+    Target.PRIORITY: NodeKind.PRIORITY,
+    Target.COUNTRY: NodeKind.COUNTRY,
+}
+
+
+@dataclass
+class _OrgState:
+    """Provenance of one organisation as this call builds it up."""
+
+    name: str
+    pic: str | None = None
+    vat: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    merges: list[str] = field(default_factory=list)
+
+    def provenance(self, organisation_id: str) -> dict[str, Any]:
+        return {"id": organisation_id, "pic": self.pic, "vat": self.vat,
+                "aliases": self.aliases, "sources": self.sources, "merges": self.merges}  # fmt: skip
+
+
+class Resolver:
+    """Indexes of what exists in the store and in this call, shared by all files."""
+
+    def __init__(self, store: Store, files: Sequence[ParsedFile], review: ReviewBook) -> None:
+        self.review = review
+        self.competences = CompetenceIndex()
+        for row in store.run(EXISTING_COMPETENCES):
+            self.competences.add(
+                row["id"], row["label"] or "", row["alt_labels"] or [], row["esco_uri"]
+            )
+        self.organisations = OrganisationIndex()
+        self.state: dict[str, _OrgState] = {}
+        for row in store.run(EXISTING_ORGANISATIONS):
+            name = row["name"] or row["id"]
+            aliases = list(row["aliases"] or [])
+            self.organisations.add(
+                row["id"], name, country=row["country"], pic=row["pic"], vat=row["vat"],
+                website=row["website"], aliases=aliases,
+            )  # fmt: skip
+            self.state[row["id"]] = _OrgState(
+                name, row["pic"], row["vat"], aliases, list(row["sources"] or []),
+                list(row["merges"] or []),
+            )  # fmt: skip
+        self.projects = {row["id"] for row in store.run(EXISTING_PROJECTS)}
+        self.priorities: dict[str, PriorityTerms] = {}
+        self.priority_names: dict[str, str] = {}
+        for row in store.run(EXISTING_PRIORITIES):
+            self._add_priority(row["id"], row["kind"], row["label"] or "", row["keywords"] or [])
+        for parsed in files:
+            for record in parsed.records:
+                f = record.fields
+                if record.subject is not None:
+                    continue
+                if record.kind is NodeKind.COMPETENCE:
+                    self.competences.add(
+                        record.id, f["label"], f.get("alt_labels", []), f.get("esco_uri")
+                    )
+                elif record.kind is NodeKind.ORGANISATION:
+                    self.organisations.add(
+                        record.id, f["name"], country=f.get("country"), website=f.get("website")
+                    )
+                    self.state.setdefault(record.id, _OrgState(f["name"]))
+                elif record.kind is NodeKind.PRIORITY:
+                    self._add_priority(record.id, f["kind"], f["label"], f.get("keywords", []))
+                elif record.kind is NodeKind.PROJECT:
+                    self.projects.add(record.id)
+
+    def _add_priority(self, pid: str, kind: str, label: str, keywords: Sequence[str]) -> None:
+        self.priorities[pid] = PriorityTerms.of(pid, kind, label, keywords)
+        for name in (pid, label):
+            if fold(name):
+                self.priority_names.setdefault(fold(name), pid)
+
+
+@dataclass
+class Batch:
+    """What one file writes."""
+
+    nodes: dict[NodeKind, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    edges: dict[tuple[RelType, NodeKind, NodeKind], list[dict[str, Any]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    #: Organisations this file created, by id (written whole, with their provenance).
+    created: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Known organisations whose provenance this file extends.
+    touched: set[str] = field(default_factory=set)
+    provenance: list[dict[str, Any]] = field(default_factory=list)
+    written: int = 0
+
+
+def _fingerprint(data: Any) -> str:
+    return hashlib.sha1(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _subject(record: Record, resolver: Resolver) -> str | None:
+    """The id of the existing node a link-only record names, or None."""
+    if record.subject is Target.PROJECT:
+        return record.id if record.id in resolver.projects else None
+    if record.subject is Target.COMPETENCE:
+        return resolver.competences.by_uri(record.id)
+    return record.id
+
+
+def resolve_records(parsed: ParsedFile, resolver: Resolver, source_id: str, batch: Batch) -> None:
+    """Turn one file's records into a batch, resolving every reference they make."""
+    report, table = parsed.report, parsed.table
+    missing_subjects = hierarchy_skipped = 0
+    for record in parsed.records:
+        record_id = _subject(record, resolver)
+        if record_id is None:
+            missing_subjects += record.rows
+            continue
+        links: list[tuple[Any, ...]] = []
+        for ref in record.references:
+            if record.subject is Target.COMPETENCE:
+                target_id = resolver.competences.by_uri(ref.value)
+                if target_id is None:
+                    hierarchy_skipped += 1
+                    continue
+            elif ref.mention is not None:
+                target_id = _resolve_mention(ref, ref.mention, record, parsed, resolver,
+                                             source_id, batch)  # fmt: skip
+                if target_id is None:
+                    continue
+            else:
+                target_id = _resolve(
+                    ref.target, ref.value, ref.column, record, parsed, resolver, source_id, batch
+                )
+            if target_id is None:
+                report.unresolved.append(
+                    Unresolved(
+                        location=table.where(ref.line or record.line),
+                        column=ref.column,
+                        value=ref.value,
+                    )
+                )
+                continue
+            src, dst = (record_id, target_id) if ref.outgoing else (target_id, record_id)
+            src_kind, dst_kind = (
+                (record.kind, _TARGET_LABEL[ref.target])
+                if ref.outgoing
+                else (_TARGET_LABEL[ref.target], record.kind)
+            )
+            links.append((ref.rel, src_kind, dst_kind, src, dst, ref.properties))
+        for rel, src_kind, dst_kind, src, dst, props in links:
+            batch.edges[(rel, src_kind, dst_kind)].append({"a": src, "b": dst, **dict(props)})
+        batch.written += record.rows
+        if record.subject is not None:
+            parsed.owned_ids.append(record_id)
+            continue
+        row = dict(record.fields)
+        row["source"] = source_id
+        row["fingerprint"] = _fingerprint([record.fields, sorted(map(str, links))])
+        if record.kind is NodeKind.ORGANISATION:
+            state = resolver.state.setdefault(record.id, _OrgState(row["name"]))
+            if source_id not in state.sources:
+                state.sources.append(source_id)
+            row["sources"] = state.sources
+        batch.nodes[record.kind].append(row)
+    if missing_subjects:
+        parsed.report.rows_skipped += missing_subjects
+        what = "projects" if parsed.plan.node is NodeKind.PROJECT else "skills"
+        _notice(parsed.report, f"{missing_subjects} rows name {what} that are not loaded "
+                "(left out by a filter, or not in this call or the store)")  # fmt: skip
+    if hierarchy_skipped:
+        _notice(parsed.report, f"{hierarchy_skipped} relations to skill groups or skills "
+                "not loaded were passed over")  # fmt: skip
+
+
+def _notice(report: FileReport, text: str) -> None:
+    report.notice = f"{report.notice}; {text}" if report.notice else text
+
+
+def _create_organisation(
+    mention: OrgMention, resolver: Resolver, source_id: str, batch: Batch, location: str,
+    report: FileReport,
+) -> str:  # fmt: skip
+    """A new non-member organisation from what a source says about it."""
+    new_id = resolver.organisations.new_id(mention.name)
+    resolver.organisations.add(new_id, mention.name, country=mention.country, pic=mention.pic,
+                               vat=mention.vat, website=mention.website)  # fmt: skip
+    state = _OrgState(mention.name, mention.pic, mention.vat, sources=[source_id])
+    resolver.state[new_id] = state
+    fields = {"id": new_id, "name": mention.name, "member": False,
+              "type": mention.type or "other", "country": mention.country,
+              "city": mention.city, "website": mention.website}  # fmt: skip
+    batch.created[new_id] = {**fields, "source": source_id, "fingerprint": _fingerprint(fields)}
+    if mention.country:
+        batch.nodes[NodeKind.COUNTRY].append(
+            {"id": mention.country, "name": values.country_name(mention.country),
+             "source": source_id, "fingerprint": mention.country}
+        )  # fmt: skip
+        batch.edges[(RelType.LOCATED_IN, NodeKind.ORGANISATION, NodeKind.COUNTRY)].append(
+            {"a": new_id, "b": mention.country}
+        )
+    report.organisations_created.append(f"{new_id} ({mention.name}) at {location}")
+    return new_id
+
+
+def _join(
+    target: str, evidence: str, mention: OrgMention, resolver: Resolver, source_id: str,
+    batch: Batch, parsed: ParsedFile, location: str,
+) -> str:  # fmt: skip
+    """Record on a known organisation that this source named it, and how it was joined."""
+    state = resolver.state.setdefault(target, _OrgState(resolver.organisations.name_of(target)))
+    resolver.organisations.add(target, state.name, country=mention.country, pic=mention.pic,
+                               vat=mention.vat, website=mention.website,
+                               aliases=[mention.name])  # fmt: skip
+    changed = False
+    if mention.name != state.name and mention.name not in state.aliases:
+        state.aliases.append(mention.name)
+        changed = True
+    for attribute in ("pic", "vat"):
+        if getattr(mention, attribute) and not getattr(state, attribute):
+            setattr(state, attribute, getattr(mention, attribute))
+            changed = True
+    if source_id not in state.sources:
+        state.sources.append(source_id)
+        state.merges.append(
+            f"{source_id} {parsed.path.name}: {mention.name!r} ({mention.country or '-'}) "
+            f"from {mention.origin}, joined by {evidence}"
+        )
+        parsed.report.merged.append(
+            MergeNote(location=location, value=mention.name, matched_id=target,
+                      matched_name=state.name, evidence=evidence)
+        )  # fmt: skip
+        changed = True
+    if changed and target not in batch.created:
+        batch.touched.add(target)
+    return target
+
+
+def _resolve_mention(
+    ref: Reference, mention: OrgMention, record: Record, parsed: ParsedFile,
+    resolver: Resolver, source_id: str, batch: Batch,
+) -> str | None:  # fmt: skip
+    """The organisation a source describes: joined, created, or held back for review."""
+    location = parsed.table.where(ref.line or record.line)
+    index, review = resolver.organisations, resolver.review
+    key = review_key(organisation_key(mention.name), mention.country)
+    decided = review.decision(key)
+    if decided is not None and decided.id and decided.id in index:
+        evidence = "a reviewer's decision" if decided.action == "merge" else "earlier review"
+        return _join(decided.id, evidence, mention, resolver, source_id, batch, parsed, location)
+    decision: Decision = index.match(mention, by_name=decided is None)
+    if decision.outcome is Outcome.MATCHED and decision.id:
+        return _join(decision.id, decision.evidence, mention, resolver, source_id, batch,
+                     parsed, location)  # fmt: skip
+    if decision.outcome is Outcome.AMBIGUOUS:
+        candidates = [ReviewCandidate(id=c.id, name=c.name, country=c.country, score=c.score)
+                      for c in decision.candidates]  # fmt: skip
+        review.ask(ReviewItem(key=key, kind="organisation", name=mention.name,
+                              country=mention.country, seen_at=[location],
+                              reason=decision.evidence, candidates=candidates))  # fmt: skip
+        listed = ", ".join(f"{c.id} ({c.name}, {c.score:g})" for c in candidates)
+        parsed.report.pending_review.append(
+            f"{location} {mention.name!r} ({mention.country or '-'}): {decision.evidence}: "
+            f"{listed}; not linked until reviewed"
+        )
+        return None
+    new_id = _create_organisation(mention, resolver, source_id, batch, location, parsed.report)
+    if decided is not None:
+        review.remember(key, ReviewDecision(action="separate", id=new_id, name=mention.name))
+    return new_id
+
+
+def _resolve(
+    target: Target, value: str, column: str, record: Record, parsed: ParsedFile,
+    resolver: Resolver, source_id: str, batch: Batch,
+) -> str | None:  # fmt: skip
+    if target is Target.COUNTRY:
+        batch.nodes[NodeKind.COUNTRY].append(
+            {
+                "id": value,
+                "name": values.country_name(value),
+                "source": source_id,
+                "fingerprint": value,
+            }
+        )
+        return value
+    if target is Target.COMPETENCE:
+        return resolver.competences.resolve(value)
+    if target is Target.PRIORITY:
+        return value if value in resolver.priorities else None
+    if target is Target.PROJECT:
+        return value if value in resolver.projects else None
+    match = resolver.organisations.resolve(value)
+    location = parsed.table.where(record.line)
+    if match is None:
+        new_id = resolver.organisations.new_id(value)
+        resolver.organisations.add(new_id, value)
+        resolver.state[new_id] = _OrgState(value, sources=[source_id])
+        parsed.report.organisations_created.append(f"{new_id} ({value}) at {location}")
+        batch.nodes[NodeKind.ORGANISATION].append(
+            {"id": new_id, "name": value, "member": False, "type": "other",
+             "source": source_id, "fingerprint": _fingerprint(value), "sources": [source_id]}
+        )  # fmt: skip
+        return new_id
+    if match.fuzzy:
+        parsed.report.fuzzy_matches.append(
+            FuzzyMatch(location=location, column=column, value=value, matched_id=match.id,
+                       matched_name=match.name, score=match.score or 0.0)
+        )  # fmt: skip
+    return match.id
+
+
+def finish_organisations(resolver: Resolver, batch: Batch) -> None:
+    """Created organisations with their final provenance; provenance of joined ones."""
+    for organisation_id, row in batch.created.items():
+        provenance = resolver.state[organisation_id].provenance(organisation_id)
+        batch.nodes[NodeKind.ORGANISATION].append({**row, **provenance})
+    batch.provenance = [
+        resolver.state[i].provenance(i) for i in sorted(batch.touched - set(batch.created))
+    ]
+
+
+def resolve_poll(
+    parsed: ParsedFile, resolver: Resolver, source_id: str, batch: Batch
+) -> dict[str, int]:
+    """RAISED edges of respondents, and the support of every known priority."""
+    from ingest.sources.poll import direct_priorities
+
+    support: Counter[str] = Counter()
+    raised: Counter[tuple[str, str]] = Counter()
+    terms = list(resolver.priorities.values())
+    for answer in parsed.answers:
+        direct = direct_priorities(answer, resolver.priority_names)
+        if direct is not None and all(p in resolver.priorities for p in direct):
+            priorities = direct
+        else:
+            classified = classify(answer.answer, answer.question_kind, terms)
+            priorities = sorted(set(classified) | set(answer.priorities))
+            priorities = [p for p in priorities if p in resolver.priorities]
+        if not priorities:
+            parsed.report.unclassified_answers.append(
+                f"{parsed.table.where(answer.line)}: {answer.answer}"
+            )
+            continue
+        support.update(priorities)
+        if not answer.respondent:
+            continue
+        match = resolver.organisations.resolve(answer.respondent)
+        if match is None:
+            parsed.report.unresolved.append(
+                Unresolved(
+                    location=parsed.table.where(answer.line),
+                    column="respondent",
+                    value=answer.respondent,
+                )
+            )
+            continue
+        raised.update((match.id, pid) for pid in priorities)
+    for (org, pid), count in sorted(raised.items()):
+        batch.edges[(RelType.RAISED, NodeKind.ORGANISATION, NodeKind.PRIORITY)].append(
+            {"a": org, "b": pid, "count": count}
+        )
+    for pid in sorted(resolver.priorities):
+        batch.nodes[NodeKind.PRIORITY].append(
+            {"id": pid, "support": support[pid], "fingerprint": _fingerprint([pid, support[pid]])}
+        )
+    return dict(support)
