@@ -17,7 +17,7 @@ import time
 from typing import Any
 
 from bench.synthetic import synthetic_offers
-from queries.duplicates import (
+from queries.pair_scoring import (
     DEFAULT_MIN_SCORE,
     Item,
     find_pairs,

@@ -9,7 +9,8 @@ import pytest
 
 from graph.embedded import EmbeddedStore
 from graph.schema import RelType
-from queries.duplicates import DuplicateReport, Item, duplicates, find_pairs
+from queries.duplicates import DuplicateReport, duplicates
+from queries.pair_scoring import Item, find_pairs
 from tests.queries.graphs import COMP, COUNTRY, OFFER, ORG, PROJ, build, edge
 
 ROBOTS = (

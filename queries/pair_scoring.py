@@ -1,0 +1,343 @@
+"""Scoring pairs of initiatives without comparing every pair of texts.
+
+Works on plain :class:`Item` records (no store, no graph), so that a benchmark can compare
+the blocked search with an exhaustive all-pairs search under the same scoring. Items are put
+into blocks (shared competence and country for duplicates; the same competence set and EQF
+level for recognition candidates), text similarity is a sparse product of binary n-gram
+vectors within each block, thresholded, and only the survivors get the other components.
+
+Example
+-------
+>>> items = [
+...     Item("a", "Robot programming for body lines", runners=frozenset({"o1"}),
+...          competences=frozenset({"c"}), countries=frozenset({"CZ"})),
+...     Item("b", "Robot programming for body lines", runners=frozenset({"o2"}),
+...          competences=frozenset({"c"}), countries=frozenset({"CZ"})),
+... ]
+>>> [(p.a, p.b) for p in find_pairs(items, min_score=0.75)]
+[('a', 'b')]
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import product
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import MultiLabelBinarizer
+
+#: Weights of the score's components; a missing component (no EQF, no dates) is left out
+#: and the others are re-weighted, so the score stays in [0, 1].
+WEIGHTS: dict[str, float] = {
+    "text": 0.5,
+    "competences": 0.2,
+    "countries": 0.1,
+    "eqf_level": 0.1,
+    "time": 0.1,
+}
+#: Chosen on the sample data (docs/analyses/duplicates.md): planted duplicates score >= 0.82
+#: (offers >= 0.90), the decoy 0.62 and the best unrelated pair in a block 0.63.
+DEFAULT_MIN_SCORE = 0.75
+#: Text similarity above which same-competence, same-EQF offers in different countries are
+#: recognition candidates (sample: planted pairs >= 0.50, unrelated pairs <= 0.45).
+RECOGNITION_MIN_TEXT = 0.48
+#: Dates this far apart (days between the two runs) make the time component 0.
+TIME_HORIZON_DAYS = 365.0
+#: At most this many best matches per item and block are kept (bounds huge blocks).
+MAX_NEIGHBOURS = 50
+#: Rows of a block multiplied at once (bounds the memory of one sparse product).
+CHUNK_ROWS = 2048
+_NO_VALUE = ""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One initiative as the scoring sees it.
+
+    ``runners`` are the organisations that run it (providers of an offer, coordinator of a
+    project): pairs sharing a runner are a series, never a duplicate.
+    """
+
+    id: str
+    title: str
+    description: str = ""
+    runners: frozenset[str] = frozenset()
+    competences: frozenset[str] = frozenset()
+    countries: frozenset[str] = frozenset()
+    eqf_level: int | None = None
+    start: str | None = None
+    end: str | None = None
+
+
+@dataclass(frozen=True)
+class ScoredPair:
+    """A pair of items (ids, ``a < b``) with its score and each component (None: missing)."""
+
+    a: str
+    b: str
+    score: float
+    components: dict[str, float | None] = field(default_factory=dict)
+
+
+@dataclass
+class Features:
+    """The vectors of a list of items, computed once and shared by every search over them."""
+
+    items: Sequence[Item]
+    text: sp.csr_matrix
+    competences: sp.csr_matrix
+    countries: sp.csr_matrix
+    runners: sp.csr_matrix
+    eqf: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+
+# --- features ---------------------------------------------------------------------------
+
+
+def _text_vectors(texts: Sequence[str]) -> sp.csr_matrix:
+    """Binary character 4-gram and word vectors, each L2-normalised, joined with equal weight.
+
+    Binary term presence without IDF: on the sample, IDF over-weights the rare topical
+    words that unrelated offers on the same competence share (see the docs).
+    """
+    common: dict[str, Any] = {
+        "binary": True,
+        "use_idf": False,
+        "strip_accents": "unicode",
+        "dtype": np.float32,
+    }
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(4, 4), **common)
+    words = TfidfVectorizer(analyzer="word", stop_words="english", **common)
+    parts = [_fit(vectorizer, texts) for vectorizer in (chars, words)]
+    return sp.hstack([math.sqrt(0.5) * part for part in parts], format="csr")
+
+
+def _fit(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sp.csr_matrix:
+    try:
+        return vectorizer.fit_transform(texts)
+    except ValueError:  # no term at all (no text, or only stop words): nothing to compare
+        return sp.csr_matrix((len(texts), 0), dtype=np.float32)
+
+
+def _multi_hot(sets: Sequence[frozenset[str]]) -> sp.csr_matrix:
+    binarizer = MultiLabelBinarizer(sparse_output=True)
+    matrix = binarizer.fit_transform([sorted(s) for s in sets] + [[_NO_VALUE]])
+    return sp.csr_matrix(matrix[:-1], dtype=np.float32)
+
+
+def _days(value: str | None) -> float:
+    return float(date.fromisoformat(value[:10]).toordinal()) if value else math.nan
+
+
+def prepare(items: Sequence[Item]) -> Features:
+    """Vectorise items once (texts fitted on these items only) for :func:`find_pairs`."""
+    start = np.array([_days(item.start) for item in items])
+    end = np.array([_days(item.end) for item in items])
+    end = np.where(np.isnan(end), start, end)
+    return Features(
+        items=items,
+        text=_text_vectors([f"{item.title}. {item.description}" for item in items]),
+        competences=_multi_hot([item.competences for item in items]),
+        countries=_multi_hot([item.countries for item in items]),
+        runners=_multi_hot([item.runners for item in items]),
+        eqf=np.array([math.nan if item.eqf_level is None else item.eqf_level for item in items]),
+        start=start,
+        end=end,
+    )
+
+
+# --- blocking and the sparse text product -----------------------------------------------
+
+
+def _blocks(items: Sequence[Item], keys: Callable[[Item], Iterable[Hashable]]) -> list[np.ndarray]:
+    members: dict[Hashable, list[int]] = defaultdict(list)
+    for index, item in enumerate(items):
+        for block_key in set(keys(item)):
+            members[block_key].append(index)
+    return [np.array(rows) for _, rows in sorted(members.items(), key=repr) if len(rows) > 1]
+
+
+def _duplicate_keys(item: Item) -> Iterable[Hashable]:
+    """Shared competence and shared country; a missing side only meets the same gap."""
+    return product(item.competences or {_NO_VALUE}, item.countries or {_NO_VALUE})
+
+
+def _competence_keys(item: Item) -> Iterable[Hashable]:
+    return item.competences or {_NO_VALUE}
+
+
+def _recognition_keys(item: Item) -> Iterable[Hashable]:
+    if item.eqf_level is None or not item.competences:
+        return ()
+    return ((tuple(sorted(item.competences)), item.eqf_level),)
+
+
+def _top_k(rows: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
+    """A mask keeping the ``k`` largest values of each row."""
+    order = np.lexsort((-values, rows))
+    sorted_rows = rows[order]
+    first = np.searchsorted(sorted_rows, sorted_rows, side="left")
+    keep = np.zeros(len(rows), dtype=bool)
+    keep[order[(np.arange(len(rows)) - first) < k]] = True
+    return keep
+
+
+def _block_pairs(
+    text: sp.csr_matrix, block: np.ndarray, min_text: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs ``i < j`` of one block whose text similarity reaches ``min_text``."""
+    found_i, found_j, found_sim = [], [], []
+    columns = text[block].T.tocsc()
+    for offset in range(0, len(block), CHUNK_ROWS):
+        rows = block[offset : offset + CHUNK_ROWS]
+        product_ = (text[rows] @ columns).tocoo()
+        i, j, sim = rows[product_.row], block[product_.col], product_.data
+        keep = (i < j) & (sim >= min_text - 1e-6)
+        i, j, sim = i[keep], j[keep], sim[keep]
+        if len(i) > MAX_NEIGHBOURS:
+            keep = _top_k(i, sim, MAX_NEIGHBOURS)
+            i, j, sim = i[keep], j[keep], sim[keep]
+        found_i.append(i)
+        found_j.append(j)
+        found_sim.append(sim)
+    return np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_sim)
+
+
+def _text_pairs(
+    text: sp.csr_matrix, blocks: Sequence[np.ndarray], min_text: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Thresholded text similarities within every block, each pair once."""
+    empty = (np.array([], dtype=int), np.array([], dtype=int), np.array([], dtype=np.float32))
+    parts = [_block_pairs(text, block, min_text) for block in blocks] or [empty]
+    i, j, sim = (np.concatenate(column) for column in zip(*parts, strict=True))
+    _, first = np.unique(i.astype(np.int64) * text.shape[0] + j, return_index=True)
+    return i[first], j[first], np.minimum(sim[first].astype(float), 1.0)
+
+
+# --- scoring ------------------------------------------------------------------------------
+
+
+def _overlap(matrix: sp.csr_matrix, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Shared count, Jaccard (NaN when both sets are empty) and whether either set is empty."""
+    shared = np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1)).ravel()
+    sizes = matrix.getnnz(axis=1)
+    union = sizes[i] + sizes[j] - shared
+    with np.errstate(invalid="ignore", divide="ignore"):
+        jaccard = np.where(union > 0, shared / union, math.nan)
+    return shared, jaccard, (sizes[i] == 0) | (sizes[j] == 0)
+
+
+def _time(features: Features, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    gap = np.maximum(features.start[i], features.start[j]) - np.minimum(
+        features.end[i], features.end[j]
+    )
+    return np.clip(1.0 - np.maximum(gap, 0.0) / TIME_HORIZON_DAYS, 0.0, 1.0)
+
+
+def _components(
+    features: Features, i: np.ndarray, j: np.ndarray, text: np.ndarray
+) -> dict[str, np.ndarray]:
+    _, competences, _ = _overlap(features.competences, i, j)
+    _, countries, _ = _overlap(features.countries, i, j)
+    return {
+        "text": text,
+        "competences": np.nan_to_num(competences, nan=0.0),
+        "countries": countries,
+        "eqf_level": np.clip(1.0 - np.abs(features.eqf[i] - features.eqf[j]) / 2.0, 0.0, 1.0),
+        "time": _time(features, i, j),
+    }
+
+
+def _weighted(components: dict[str, np.ndarray]) -> np.ndarray:
+    total = sum(np.where(np.isnan(v), 0.0, WEIGHTS[k] * v) for k, v in components.items())
+    weight = sum(np.where(np.isnan(v), 0.0, WEIGHTS[k]) for k, v in components.items())
+    return np.asarray(total / weight)
+
+
+def _min_text(min_score: float) -> float:
+    """The text similarity below which no pair can reach ``min_score`` (exact pruning)."""
+    others = sum(WEIGHTS.values()) - WEIGHTS["text"]
+    return max(0.0, (min_score * sum(WEIGHTS.values()) - others) / WEIGHTS["text"])
+
+
+def _pairs(
+    items: Sequence[Item], features: Features, blocks: Sequence[np.ndarray], min_text: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate pairs by text, minus pairs of one runner (series)."""
+    i, j, text = _text_pairs(features.text, blocks, min_text)
+    shared_runner, _, _ = _overlap(features.runners, i, j)
+    keep = shared_runner == 0
+    return i[keep], j[keep], text[keep]
+
+
+def _scored(
+    items: Sequence[Item], i: np.ndarray, j: np.ndarray, values: dict[str, np.ndarray]
+) -> list[ScoredPair]:
+    score = _weighted(values)
+    pairs = []
+    for row, (a, b) in enumerate(zip(i, j, strict=True)):
+        parts = {
+            k: None if np.isnan(v[row]) else round(float(v[row]), 4) for k, v in values.items()
+        }
+        first, second = sorted((items[a].id, items[b].id))
+        pairs.append(ScoredPair(first, second, round(float(score[row]), 4), parts))
+    return sorted(pairs, key=lambda p: (-p.score, p.a, p.b))
+
+
+def find_pairs(
+    items: Sequence[Item] | Features,
+    min_score: float = DEFAULT_MIN_SCORE,
+    *,
+    exhaustive: bool = False,
+    same_country: bool = True,
+) -> list[ScoredPair]:
+    """Duplicate pairs among items of one kind, best first.
+
+    A pair qualifies when its runners differ and its score reaches ``min_score``; with
+    ``same_country`` (training offers) its countries must also overlap, or one side have
+    none. Blocks are shared competence and country (competence only without
+    ``same_country``); ``exhaustive=True`` compares every pair instead, with the same
+    scoring, as a baseline. Pass :func:`prepare`'d features to vectorise only once.
+    """
+    features = items if isinstance(items, Features) else prepare(items)
+    items = features.items
+    if len(items) < 2:
+        return []
+    keys = _duplicate_keys if same_country else _competence_keys
+    blocks = [np.arange(len(items))] if exhaustive else _blocks(items, keys)
+    i, j, text = _pairs(items, features, blocks, _min_text(min_score))
+    shared_countries, _, no_country = _overlap(features.countries, i, j)
+    values = _components(features, i, j, text)
+    allowed = (shared_countries > 0) | no_country | (not same_country)
+    keep = allowed & (_weighted(values) >= min_score - 1e-9)
+    return _scored(items, i[keep], j[keep], {k: v[keep] for k, v in values.items()})
+
+
+def find_recognition_pairs(
+    items: Sequence[Item] | Features, min_text: float = RECOGNITION_MIN_TEXT
+) -> list[ScoredPair]:
+    """Pairs teaching the same competences at the same EQF level in disjoint countries.
+
+    Both need countries, different runners and a text similarity of at least ``min_text``.
+    """
+    features = items if isinstance(items, Features) else prepare(items)
+    items = features.items
+    if len(items) < 2:
+        return []
+    i, j, text = _pairs(items, features, _blocks(items, _recognition_keys), min_text)
+    shared_countries, _, no_country = _overlap(features.countries, i, j)
+    keep = (shared_countries == 0) & ~no_country
+    values = _components(features, i[keep], j[keep], text[keep])
+    return _scored(items, i[keep], j[keep], values)
+
+
+# --- the report ---------------------------------------------------------------------------
