@@ -8,10 +8,12 @@ from typing import Annotated, Any, Literal, TypeVar
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel
 
+from api.cache import RevisionCache
 from api.deps import CacheDep, StoreDep
 from api.schemas import ErrorResponse
 from graph.model import OrganisationType
-from queries.duplicates import DEFAULT_MIN_SCORE, DuplicateReport, duplicates
+from graph.store import Store
+from queries.duplicates import DEFAULT_MIN_SCORE, DuplicateReport, Kind, duplicates
 from queries.fragmentation import FragmentationReport, fragmentation
 from queries.gaps import GapReport, gaps
 from queries.overlaps import OverlapReport, overlaps
@@ -31,20 +33,74 @@ CompetenceId = Annotated[str | None, Query(min_length=1, max_length=500)]
 Limit = Annotated[int | None, Query(ge=1, le=10_000)]
 
 
-def _cached(
-    request: Request,
-    response: Response,
-    cache: CacheDep,
-    key: tuple[object, ...],
-    compute: Callable[[], R],
+#: Overlaps answered over HTTP unless ``limit`` asks for more (all of them weigh megabytes).
+OVERLAPS_LIMIT = 20
+#: Brokers listed by the fragmentation report unless ``limit`` asks for more.
+BROKERS_LIMIT = 10
+#: Partners recommended unless ``limit`` asks for more.
+PARTNERS_LIMIT = 10
+
+
+def _with_etag(
+    request: Request, response: Response, cache: CacheDep, result: Callable[[], R]
 ) -> R | Response:
-    """The cached result, or 304 when the client holds this revision's answer already."""
-    revision = cache.revision()
-    tag = f'W/"r{revision}"'
+    """The result, or 304 when the client holds this revision's answer already."""
+    tag = f'W/"r{cache.revision()}"'
     if tag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers={"ETag": tag})
     response.headers["ETag"] = tag
-    return cache.get(("analysis", *key), compute)
+    return result()
+
+
+def duplicates_of(
+    cache: RevisionCache, min_score: float = DEFAULT_MIN_SCORE, kind: Kind | None = None
+) -> DuplicateReport:
+    """Duplicates for the current revision, computed once per parameters."""
+    return cache.get(("analysis", "duplicates", min_score, kind),
+                     lambda: duplicates(cache.graph(), min_score=min_score, kind=kind))  # fmt: skip
+
+
+def overlaps_of(cache: RevisionCache, competence: str | None = None, country: str | None = None,
+                limit: int = OVERLAPS_LIMIT) -> OverlapReport:  # fmt: skip
+    """Overlaps for the current revision, computed once per parameters."""
+    return cache.get(("analysis", "overlaps", competence, country, limit),
+                     lambda: overlaps(cache.graph(), competence=competence, country=country, limit=limit))  # fmt: skip
+
+
+def gaps_of(cache: RevisionCache, competence: str | None = None, country: str | None = None,
+            limit: int | None = None) -> GapReport:  # fmt: skip
+    """Gaps for the current revision, computed once per parameters."""
+    return cache.get(("analysis", "gaps", competence, country, limit),
+                     lambda: gaps(cache.graph(), competence=competence, country=country, limit=limit))  # fmt: skip
+
+
+def fragmentation_of(cache: RevisionCache, limit: int = BROKERS_LIMIT) -> FragmentationReport:
+    """Fragmentation for the current revision, computed once per number of brokers."""
+    return cache.get(("analysis", "fragmentation", limit),
+                     lambda: fragmentation(cache.graph(), top_brokers=limit))  # fmt: skip
+
+
+def priorities_of(cache: RevisionCache, store: Store) -> PriorityReport:
+    """Priorities for the current revision, computed once."""
+    return cache.get(("analysis", "priorities"),
+                     lambda: priorities(cache.graph(), unclassified_answers=unclassified_in_latest_poll(store)))  # fmt: skip
+
+
+def partners_of(cache: RevisionCache, member: str, country: str | None = None,
+                org_type: str | None = None, limit: int = PARTNERS_LIMIT) -> PartnerReport:  # fmt: skip
+    """A member's partner recommendations for the current revision, computed once per parameters."""
+    return cache.get(("analysis", "partners", member, country, org_type, limit),
+                     lambda: partners(cache.graph(), member, country=country, org_type=org_type, limit=limit))  # fmt: skip
+
+
+def warm(cache: RevisionCache, store: Store) -> None:
+    """Compute the projection and every analysis with its default parameters, ahead of readers."""
+    cache.graph()
+    duplicates_of(cache)
+    overlaps_of(cache)
+    gaps_of(cache)
+    fragmentation_of(cache)
+    priorities_of(cache, store)
 
 
 @router.get("/analysis/duplicates", response_model=DuplicateReport, responses=NOT_MODIFIED)
@@ -58,19 +114,19 @@ def duplicate_efforts(
     kind: Literal["project", "training_offer"] | None = None,
 ) -> DuplicateReport | Response:
     """Clusters of near-identical initiatives run by different organisations, with evidence."""
-    return _cached(request, response, cache, ("duplicates", min_score, kind),
-                   lambda: duplicates(cache.graph(), min_score=min_score, kind=kind))  # fmt: skip
+    return _with_etag(request, response, cache, lambda: duplicates_of(cache, min_score, kind))
 
 
 @router.get("/analysis/overlaps", response_model=OverlapReport, responses=NOT_MODIFIED)
 def overlap_report(
     request: Request, response: Response, cache: CacheDep,
     competence: CompetenceId = None, country: CountryCode = None,
-    limit: Annotated[int, Query(ge=1, le=10_000, description="At most this many overlaps, largest first")] = 20,
+    limit: Annotated[int, Query(ge=1, le=10_000, description="At most this many overlaps, largest first")] = OVERLAPS_LIMIT,
 ) -> OverlapReport | Response:  # fmt: skip
     """Initiatives on the same competence, and those whose organisations never worked together."""
-    return _cached(request, response, cache, ("overlaps", competence, country, limit),
-                   lambda: overlaps(cache.graph(), competence=competence, country=country, limit=limit))  # fmt: skip
+    return _with_etag(
+        request, response, cache, lambda: overlaps_of(cache, competence, country, limit)
+    )
 
 
 @router.get("/analysis/gaps", response_model=GapReport, responses=NOT_MODIFIED)
@@ -79,18 +135,16 @@ def gap_report(
     competence: CompetenceId = None, country: CountryCode = None, limit: Limit = None,
 ) -> GapReport | Response:  # fmt: skip
     """Competences needed in a country with little or no training there; unaddressed priorities."""
-    return _cached(request, response, cache, ("gaps", competence, country, limit),
-                   lambda: gaps(cache.graph(), competence=competence, country=country, limit=limit))  # fmt: skip
+    return _with_etag(request, response, cache, lambda: gaps_of(cache, competence, country, limit))
 
 
 @router.get("/analysis/fragmentation", response_model=FragmentationReport, responses=NOT_MODIFIED)
 def fragmentation_report(
     request: Request, response: Response, cache: CacheDep,
-    limit: Annotated[int, Query(ge=1, le=1000, description="How many brokers to list")] = 10,
+    limit: Annotated[int, Query(ge=1, le=1000, description="How many brokers to list")] = BROKERS_LIMIT,
 ) -> FragmentationReport | Response:  # fmt: skip
     """Components, isolated members, communities, brokers and the fragmentation index."""
-    return _cached(request, response, cache, ("fragmentation", limit),
-                   lambda: fragmentation(cache.graph(), top_brokers=limit))  # fmt: skip
+    return _with_etag(request, response, cache, lambda: fragmentation_of(cache, limit))
 
 
 @router.get("/analysis/priorities", response_model=PriorityReport, responses=NOT_MODIFIED)
@@ -98,8 +152,7 @@ def priority_report(
     request: Request, response: Response, cache: CacheDep, store: StoreDep
 ) -> PriorityReport | Response:
     """Each poll priority with its support, who raised it and what addresses it."""
-    return _cached(request, response, cache, ("priorities",),
-                   lambda: priorities(cache.graph(), unclassified_answers=unclassified_in_latest_poll(store)))  # fmt: skip
+    return _with_etag(request, response, cache, lambda: priorities_of(cache, store))
 
 
 @router.get(
@@ -113,9 +166,10 @@ def partner_report(
     entity_id: Annotated[str, Path(min_length=1, max_length=500)],
     country: CountryCode = None,
     type: OrganisationType | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 10,
+    limit: Annotated[int, Query(ge=1, le=500)] = PARTNERS_LIMIT,
 ) -> PartnerReport | Response:  # fmt: skip
     """Organisations a member has not worked with yet, ranked, each with its reasons."""
     org_type = type.value if type else None
-    return _cached(request, response, cache, ("partners", entity_id, country, org_type, limit),
-                   lambda: partners(cache.graph(), entity_id, country=country, org_type=org_type, limit=limit))  # fmt: skip
+    return _with_etag(
+        request, response, cache, lambda: partners_of(cache, entity_id, country, org_type, limit)
+    )

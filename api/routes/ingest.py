@@ -11,6 +11,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, Up
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import CacheDep, SettingsDep, StoreDep
+from api.routes.analysis import warm
 from api.schemas import ErrorResponse
 from api.security import require_write_key
 from api.settings import Settings
@@ -139,6 +140,6 @@ async def ingest_files(
         # Report the names as uploaded, never the server's folders.
         report.review_file = Path(report.review_file).name if report.review_file else None
         if any(f.rows_written for f in report.files):
-            # The next reader should not pay for rebuilding the projection of the new revision.
-            background.add_task(cache.graph)
+            # The next reader should not pay for recomputing the analyses of the new revision.
+            background.add_task(warm, cache, store)
         return IngestReport.model_validate_json(report.model_dump_json().replace(f"{folder}/", ""))

@@ -13,12 +13,10 @@ from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import HTMLResponse
 
 from api.deps import CacheDep
+from api.routes.analysis import duplicates_of, fragmentation_of, gaps_of, partners_of
 from graph.model import OrganisationType
 from graph.schema import NodeKind
-from queries.duplicates import DEFAULT_MIN_SCORE, duplicates
-from queries.fragmentation import fragmentation
-from queries.gaps import gaps
-from queries.partners import partners
+from queries.duplicates import DEFAULT_MIN_SCORE
 from viz.network import View
 from viz.page import asset, render_page
 from viz.views import (
@@ -95,11 +93,8 @@ def organisation(
     """One member's projects, partners, offers, expertise and needs; recommended partners."""
 
     def build() -> View:
-        graph = cache.graph()
-        report = cache.get(
-            ("analysis", "partners", entity_id, None, None, 10), lambda: partners(graph, entity_id)
-        )
-        return organisation_view(graph, entity_id, report, depth=depth, budget=budget)
+        report = partners_of(cache, entity_id)
+        return organisation_view(cache.graph(), entity_id, report, depth=depth, budget=budget)
 
     return _page(cache, ("organisation", entity_id, depth, budget), build)
 
@@ -114,11 +109,7 @@ def duplicate_clusters(
     """Each duplicate cluster with its initiatives and organisations; recognition candidates."""
 
     def build() -> View:
-        report = cache.get(
-            ("analysis", "duplicates", min_score, None),
-            lambda: duplicates(cache.graph(), min_score=min_score),
-        )
-        return duplicates_view(cache.graph(), report)
+        return duplicates_view(cache.graph(), duplicates_of(cache, min_score))
 
     return _page(cache, ("duplicates", min_score), build)
 
@@ -130,11 +121,7 @@ def competence(cache: CacheDep, entity_id: EntityId) -> HTMLResponse:
     """Who needs a competence, who teaches it where, which projects target it; gaps."""
 
     def build() -> View:
-        report = cache.get(
-            ("analysis", "gaps", entity_id, None, None),
-            lambda: gaps(cache.graph(), competence=entity_id),
-        )
-        return competence_view(cache.graph(), entity_id, report)
+        return competence_view(cache.graph(), entity_id, gaps_of(cache, competence=entity_id))
 
     return _page(cache, ("competence", entity_id), build)
 
@@ -144,8 +131,7 @@ def fragmentation_network(cache: CacheDep) -> HTMLResponse:
     """The collaboration network by community; brokers emphasised; isolated members apart."""
 
     def build() -> View:
-        report = cache.get(("analysis", "fragmentation", 10), lambda: fragmentation(cache.graph()))
-        return fragmentation_view(cache.graph(), report)
+        return fragmentation_view(cache.graph(), fragmentation_of(cache))
 
     return _page(cache, ("fragmentation",), build)
 

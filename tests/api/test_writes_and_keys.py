@@ -185,10 +185,15 @@ def test_cypher_parameters_the_engine_cannot_take_are_a_400(writable: TestClient
     assert response.status_code == 400 and "parameters" in response.json()["error"]["message"]
 
 
-def test_an_ingest_builds_the_next_projection_before_anyone_asks(writable: TestClient) -> None:
+def test_an_ingest_computes_the_next_analyses_before_anyone_asks(writable: TestClient) -> None:
+    from queries.duplicates import DEFAULT_MIN_SCORE
+
     writable.post("/ingest", files=_upload("competences.csv"), headers={"X-API-Key": KEY})
-    graph = writable.app.state.cache.peek("projection")  # type: ignore[attr-defined]
+    cache = writable.app.state.cache  # type: ignore[attr-defined]
+    graph = cache.peek("projection")
     assert graph is not None and graph.number_of_nodes() == 3
+    assert cache.peek(("analysis", "duplicates", DEFAULT_MIN_SCORE, None)) is not None
+    assert cache.peek(("analysis", "priorities")) is not None
 
 
 def test_a_bad_poll_mapping_upload_is_named_as_uploaded(writable: TestClient) -> None:
