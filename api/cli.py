@@ -5,26 +5,19 @@ from __future__ import annotations
 import json
 import secrets
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 from pydantic import SecretStr
-from rich.console import Console
-from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
 from api.report_cli import report_app
-from api.routes.ingest import review_path
 from api.settings import Settings, get_settings
-from api.stores import open_store
+from api.stores import review_path
+from api.terminal import err, friendly, out, store_from
 from api.viz_cli import viz
-from graph.errors import SkillGraphError
-from graph.store import Store
 from ingest.kinds import FileKind
 from ingest.pipeline import ingest as run_ingest
 from ingest.report import IngestReport
@@ -48,35 +41,6 @@ review_app = typer.Typer(
 )
 app.add_typer(review_app, name="review")
 app.command()(viz)
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def friendly(command: F) -> F:
-    """Turn the project's errors into one line on stderr and their exit status."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except SkillGraphError as error:
-            one_line = escape(" ".join(str(error).split()))
-            err.print(f"[red]error:[/red] {one_line}", highlight=False, markup=True, soft_wrap=True)
-            raise typer.Exit(error.exit_code) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-@contextmanager
-def store_from(settings: Settings) -> Iterator[Store]:
-    """The configured store, closed on exit."""
-    store = open_store(settings)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def print_report(report: IngestReport) -> None:

@@ -9,8 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from api.routes.ingest import UploadRefused
-from api.security import AuthError
+from api.refusal import Refused
 from graph.errors import InputError, NotFound, QueryRefused, SkillGraphError, StoreUnavailable
 
 
@@ -26,7 +25,7 @@ def error_response(
 
 
 def _status(error: SkillGraphError) -> tuple[int, str]:
-    if isinstance(error, AuthError | UploadRefused):
+    if isinstance(error, Refused):
         return error.status, error.code
     if isinstance(error, NotFound):
         return 404, "not_found"

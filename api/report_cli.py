@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
+import networkx as nx
 import typer
 from pydantic import BaseModel
-from rich.console import Console
-from rich.markup import escape
 
 from api.settings import get_settings
-from api.stores import open_store
-from graph.errors import SkillGraphError
+from api.terminal import friendly, load_projection, out, store_from
 from graph.model import OrganisationType
 from queries.bundle import all_analyses
 from queries.duplicates import DEFAULT_MIN_SCORE, duplicates
@@ -25,8 +24,6 @@ from queries.projection import project
 from viz.charts import report_charts
 from viz.report import html_report, markdown_report
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
 report_app = typer.Typer(
     help="Reports for coordinators: all analyses, or one with --json.", invoke_without_command=True
 )
@@ -37,17 +34,16 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON."
 Limit = Annotated[int | None, typer.Option(help="At most this many entries.")]
 
 
-def _fail(error: SkillGraphError) -> typer.Exit:
-    err.print(f"[red]error:[/red] {escape(' '.join(str(error).split()))}", highlight=False)
-    return typer.Exit(error.exit_code)
+class InitiativeKind(StrEnum):
+    """The kinds of initiative the duplicates analysis compares."""
+
+    PROJECT = "project"
+    TRAINING_OFFER = "training_offer"
 
 
-def _graph_and_unclassified() -> tuple[object, int]:
-    store = open_store(get_settings())
-    try:
+def _graph_and_unclassified() -> tuple[nx.MultiDiGraph, int]:
+    with store_from(get_settings()) as store:
         return project(store), unclassified_in_latest_poll(store)
-    finally:
-        store.close()
 
 
 def _emit(result: BaseModel, as_json: bool) -> None:
@@ -58,6 +54,7 @@ def _emit(result: BaseModel, as_json: bool) -> None:
 
 
 @report_app.callback()
+@friendly
 def whole_report(
     ctx: typer.Context,
     out_dir: Annotated[
@@ -71,11 +68,8 @@ def whole_report(
     """
     if ctx.invoked_subcommand is not None:
         return
-    try:
-        graph, unclassified = _graph_and_unclassified()
-    except SkillGraphError as error:
-        raise _fail(error) from None
-    bundle = all_analyses(graph, unclassified_answers=unclassified)  # type: ignore[arg-type]
+    graph, unclassified = _graph_and_unclassified()
+    bundle = all_analyses(graph, unclassified_answers=unclassified)
     out_dir.mkdir(parents=True, exist_ok=True)
     charts = {f"{CHART_DIR}/{name}": svg for name, svg in report_charts(bundle).items()}
     (out_dir / CHART_DIR).mkdir(exist_ok=True)
@@ -92,31 +86,22 @@ def whole_report(
     )
 
 
-def _projection() -> object:
-    try:
-        return _graph_and_unclassified()[0]
-    except SkillGraphError as error:
-        raise _fail(error) from None
-
-
 @report_app.command("duplicates")
+@friendly
 def duplicates_command(
     as_json: AsJson = False,
     min_score: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Pairs scoring at least this are duplicates.")
     ] = DEFAULT_MIN_SCORE,
-    kind: Annotated[str | None, typer.Option(help="project or training_offer")] = None,
+    kind: Annotated[InitiativeKind | None, typer.Option(help="Only this kind.")] = None,
 ) -> None:
     """Duplicated initiatives and recognition candidates."""
-    if kind not in (None, "project", "training_offer"):
-        raise _fail(
-            SkillGraphError(f"--kind must be project or training_offer, not {kind!r}")
-        ) from None
-    chosen: Literal["project", "training_offer"] | None = kind  # type: ignore[assignment]
-    _emit(duplicates(_projection(), min_score=min_score, kind=chosen), as_json)  # type: ignore[arg-type]
+    graph = load_projection(get_settings())
+    _emit(duplicates(graph, min_score=min_score, kind=kind.value if kind else None), as_json)
 
 
 @report_app.command("overlaps")
+@friendly
 def overlaps_command(
     as_json: AsJson = False,
     competence: str | None = None,
@@ -124,10 +109,12 @@ def overlaps_command(
     limit: Limit = None,
 ) -> None:
     """Initiatives on the same competence and coordination opportunities."""
-    _emit(overlaps(_projection(), competence=competence, country=country, limit=limit), as_json)  # type: ignore[arg-type]
+    graph = load_projection(get_settings())
+    _emit(overlaps(graph, competence=competence, country=country, limit=limit), as_json)
 
 
 @report_app.command("gaps")
+@friendly
 def gaps_command(
     as_json: AsJson = False,
     competence: str | None = None,
@@ -135,26 +122,27 @@ def gaps_command(
     limit: Limit = None,
 ) -> None:
     """Needed competences with little or no training in the country; unaddressed priorities."""
-    _emit(gaps(_projection(), competence=competence, country=country, limit=limit), as_json)  # type: ignore[arg-type]
+    graph = load_projection(get_settings())
+    _emit(gaps(graph, competence=competence, country=country, limit=limit), as_json)
 
 
 @report_app.command("fragmentation")
+@friendly
 def fragmentation_command(as_json: AsJson = False) -> None:
     """How fragmented the collaboration network is."""
-    _emit(fragmentation(_projection()), as_json)  # type: ignore[arg-type]
+    _emit(fragmentation(load_projection(get_settings())), as_json)
 
 
 @report_app.command("priorities")
+@friendly
 def priorities_command(as_json: AsJson = False) -> None:
     """Poll priorities, their support and what addresses them."""
-    try:
-        graph, unclassified = _graph_and_unclassified()
-    except SkillGraphError as error:
-        raise _fail(error) from None
-    _emit(priorities(graph, unclassified_answers=unclassified), as_json)  # type: ignore[arg-type]
+    graph, unclassified = _graph_and_unclassified()
+    _emit(priorities(graph, unclassified_answers=unclassified), as_json)
 
 
 @report_app.command("partners")
+@friendly
 def partners_command(
     member_id: Annotated[str, typer.Argument(help="The member to find partners for.")],
     as_json: AsJson = False,
@@ -165,11 +153,6 @@ def partners_command(
     limit: Annotated[int, typer.Option(min=1)] = 10,
 ) -> None:
     """Organisations a member has not worked with yet, ranked, with reasons."""
-    graph = _projection()
-    try:
-        result = partners(
-            graph, member_id, country=country, org_type=type.value if type else None, limit=limit
-        )  # type: ignore[arg-type]
-    except SkillGraphError as error:
-        raise _fail(error) from None
-    _emit(result, as_json)
+    graph = load_projection(get_settings())
+    org_type = type.value if type else None
+    _emit(partners(graph, member_id, country=country, org_type=org_type, limit=limit), as_json)

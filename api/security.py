@@ -8,17 +8,8 @@ from fastapi import Request
 from pydantic import SecretStr
 
 from api.deps import SettingsDep
+from api.refusal import Refused
 from api.settings import Settings
-from graph.errors import SkillGraphError
-
-
-class AuthError(SkillGraphError):
-    """A missing (401) or wrong (403) key, or writes disabled (403)."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        self.status = status
-        self.code = code
-        super().__init__(message)
 
 
 def presented_key(request: Request) -> str | None:
@@ -42,20 +33,20 @@ def _matches(presented: str, *keys: SecretStr | None) -> bool:
 def require_write_key(request: Request, settings: SettingsDep) -> None:
     """Allow the request only with the write key; refuse all writes when none is configured."""
     if settings.api_key is None:
-        raise AuthError(
+        raise Refused(
             403,
             "writes_disabled",
             "write endpoints are disabled: set SKILLGRAPH_API_KEY on the server to enable them",
         )
     key = presented_key(request)
     if key is None:
-        raise AuthError(
+        raise Refused(
             401,
             "key_required",
             "send the API key as 'Authorization: Bearer KEY' or 'X-API-Key: KEY'",
         )
     if not _matches(key, settings.api_key):
-        raise AuthError(403, "key_refused", "the API key is not valid for writes")
+        raise Refused(403, "key_refused", "the API key is not valid for writes")
 
 
 def require_read_key(request: Request, settings: SettingsDep) -> None:
@@ -64,13 +55,13 @@ def require_read_key(request: Request, settings: SettingsDep) -> None:
         return
     key = presented_key(request)
     if key is None:
-        raise AuthError(
+        raise Refused(
             401,
             "key_required",
             "send the read key as 'Authorization: Bearer KEY' or 'X-API-Key: KEY'",
         )
     if not _matches(key, settings.read_key, settings.api_key):
-        raise AuthError(403, "key_refused", "the key is not valid")
+        raise Refused(403, "key_refused", "the key is not valid")
 
 
 def key_allows_reading(request: Request, settings: Settings) -> bool:

@@ -1,9 +1,12 @@
-"""The one place that picks the store from settings."""
+"""The one place that picks the store, and where its review file lives, from settings."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from api.settings import Settings
 from graph.store import Store
+from ingest.review import REVIEW_FILE_NAME
 
 
 def open_store(settings: Settings) -> Store:
@@ -24,3 +27,15 @@ def open_store(settings: Settings) -> Store:
         store = EmbeddedStore(settings.data_dir)
     store.ensure_schema()
     return store
+
+
+def review_path(settings: Settings, given: Path | None = None) -> Path:
+    """Where the review file lives: given, beside the embedded store, or under ``var/``.
+
+    For a Neo4j store it is ``var/review-neo4j.json`` in the working folder.
+    """
+    if given is not None:
+        return given
+    if settings.store == "embedded":
+        return settings.data_dir / REVIEW_FILE_NAME
+    return Path("var") / "review-neo4j.json"

@@ -8,10 +8,9 @@ from typing import Annotated
 
 import networkx as nx
 import typer
-from rich.console import Console
 
 from api.settings import get_settings
-from api.stores import open_store
+from api.terminal import friendly, load_projection, out
 from graph.errors import InputError
 from graph.model import OrganisationType
 from graph.schema import NodeKind
@@ -19,7 +18,6 @@ from queries.duplicates import duplicates
 from queries.fragmentation import fragmentation
 from queries.gaps import gaps
 from queries.partners import partners
-from queries.projection import project
 from viz.network import View
 from viz.page import render_page
 from viz.views import (
@@ -30,8 +28,6 @@ from viz.views import (
     fragmentation_view,
     organisation_view,
 )
-
-out = Console(soft_wrap=True)
 
 
 class ViewName(StrEnum):
@@ -89,6 +85,7 @@ def build_view(
     )
 
 
+@friendly
 def viz(
     out_file: Annotated[Path, typer.Option("--out", help="The HTML file to write.")],
     view: Annotated[ViewName, typer.Option(help="Which view.")] = ViewName.ECOSYSTEM,
@@ -114,22 +111,12 @@ def viz(
     ] = "",
 ) -> None:
     """Write one interactive view to a self-contained HTML file (no CDN, works offline)."""
-    from api.cli import friendly  # api.cli registers this command: imported late, no cycle
-
-    @friendly
-    def run() -> None:
-        store = open_store(get_settings())
-        try:
-            graph = project(store)
-        finally:
-            store.close()
-        built = build_view(graph, view, entity_id=entity_id, depth=depth, budget=budget,
-                           countries=country, kinds=kind, org_types=type)  # fmt: skip
-        out_file.parent.mkdir(parents=True, exist_ok=True)
-        out_file.write_text(render_page(built, inline=True, api_url=api_url), encoding="utf-8")
-        out.print(f"wrote {out_file} ({len(built.nodes)} nodes, {len(built.edges)} edges)",
-                  highlight=False)  # fmt: skip
-        for note in built.notes:
-            out.print(note, highlight=False)
-
-    run()
+    graph = load_projection(get_settings())
+    built = build_view(graph, view, entity_id=entity_id, depth=depth, budget=budget,
+                       countries=country, kinds=kind, org_types=type)  # fmt: skip
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out_file.write_text(render_page(built, inline=True, api_url=api_url), encoding="utf-8")
+    out.print(f"wrote {out_file} ({len(built.nodes)} nodes, {len(built.edges)} edges)",
+              highlight=False)  # fmt: skip
+    for note in built.notes:
+        out.print(note, highlight=False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class OrganisationType(StrEnum):
@@ -76,12 +76,6 @@ class Organisation(Node):
         default_factory=list,
         description="Evidence of each merge: which source named it, how, and by what identifier",
     )
-
-    @field_validator("aliases", "sources", "merges", mode="before")
-    @classmethod
-    def _absent_is_empty(cls, value: object) -> object:
-        """Organisations written before these properties existed hold null: no entries."""
-        return [] if value is None else value
 
 
 class Project(Node):

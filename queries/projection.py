@@ -1,14 +1,13 @@
 """The NetworkX projection of a store: the whole graph in memory, for analyses.
 
 Nodes are keyed ``(kind, id)`` because ids are unique per kind only (the key says the
-kind; a node's attributes are its properties, a priority's own ``kind`` among them). Edges are keyed by their relationship type and carry
-``rel`` and their properties. The projection is rebuilt only when the store's revision
-changes.
+kind; a node's attributes are its properties, a priority's own ``kind`` among them). Edges
+are keyed by their relationship type and carry ``rel`` and their properties. The API keeps
+one projection per store revision (:class:`api.cache.RevisionCache`).
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import networkx as nx
@@ -60,20 +59,3 @@ def nodes_of(graph: nx.MultiDiGraph, kind: NodeKind) -> list[tuple[NodeKey, dict
         ((node, data) for node, data in graph.nodes(data=True) if node[0] is kind),
         key=lambda item: item[0][1],
     )
-
-
-class ProjectionCache:
-    """The projection of one store, rebuilt only after the store's revision moved."""
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-        self._lock = threading.Lock()
-        self._graph: nx.MultiDiGraph | None = None
-
-    def get(self) -> nx.MultiDiGraph:
-        """The current projection (shared: callers must not modify it)."""
-        revision = self._store.revision()
-        with self._lock:
-            if self._graph is None or self._graph.graph["revision"] != revision:
-                self._graph = project(self._store)
-            return self._graph

@@ -43,6 +43,7 @@ class _Entry:
     kind: NodeKind
     id: str
     name: str
+    folded_id: str
     folded_name: str
     folded_text: str
 
@@ -60,12 +61,12 @@ class SearchIndex:
             for field in TEXT_FIELDS[kind]:
                 value = data.get(field)
                 parts.extend(value if isinstance(value, list) else [str(value or "")])
-            self.entries.append(_Entry(kind, node_id, name, fold(name), fold(" ".join(parts))))
+            self.entries.append(_Entry(kind, node_id, name, fold(node_id), fold(name), fold(" ".join(parts))))
         self.entries.sort(key=lambda e: (e.kind.value, e.id))
 
 
 def _score(entry: _Entry, query: str) -> tuple[float, str]:
-    if entry.folded_name == query or fold(entry.id) == query:
+    if query in (entry.folded_name, entry.folded_id):
         return 1.0, "name"
     if entry.folded_name.startswith(query):
         return 0.9, "name"

@@ -8,9 +8,8 @@ from urllib.parse import quote
 import networkx as nx
 
 from graph.schema import NAME_PROPERTY, NodeKind, RelType
+from queries.projection import NodeKey
 from viz.style import KIND_COLOURS, KIND_LABELS, organisation_colour
-
-NodeKey = tuple[NodeKind, str]
 
 #: The API page of each kind (``{id}`` is replaced, URL-quoted).
 API_PAGES: dict[NodeKind, str] = {

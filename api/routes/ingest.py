@@ -11,15 +11,15 @@ from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, Up
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import CacheDep, SettingsDep, StoreDep
+from api.refusal import Refused
 from api.routes.analysis import warm
 from api.schemas import ErrorResponse
 from api.security import require_write_key
-from api.settings import Settings
-from graph.errors import InputError, SkillGraphError
+from api.stores import review_path
+from graph.errors import InputError
 from ingest.kinds import FileKind
 from ingest.pipeline import ingest
 from ingest.report import IngestReport
-from ingest.review import REVIEW_FILE_NAME
 from ingest.sources import SourceFormat, SourceOptions
 from ingest.sources.poll import load_mapping
 from ingest.tables import SUPPORTED_SUFFIXES
@@ -29,33 +29,12 @@ _CHUNK = 1 << 20
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-class UploadRefused(SkillGraphError):
-    """An upload that is too large (413) or of a type that cannot be read (415)."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        self.status = status
-        self.code = code
-        super().__init__(message)
-
-
-def review_path(settings: Settings, given: Path | None = None) -> Path:
-    """Where the review file lives: given, beside the embedded store, or under ``var/``.
-
-    For a Neo4j store it is ``var/review-neo4j.json`` in the working folder.
-    """
-    if given is not None:
-        return given
-    if settings.store == "embedded":
-        return settings.data_dir / REVIEW_FILE_NAME
-    return Path("var") / "review-neo4j.json"
-
-
 def _safe_name(upload: UploadFile, index: int, file_format: str | None) -> str:
     name = _SAFE_NAME.sub("_", Path(upload.filename or "").name).strip("._") or f"upload-{index}"
     if file_format in {"csv", "json", "xlsx"}:
         name = f"{Path(name).stem}.{file_format}"
     if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise UploadRefused(
+        raise Refused(
             415,
             "unsupported_type",
             f"{name}: cannot read this type of file; send CSV, JSON or XLSX",
@@ -69,7 +48,7 @@ async def _save(upload: UploadFile, target: Path, budget: int) -> int:
         while chunk := await upload.read(_CHUNK):
             size += len(chunk)
             if size > budget:
-                raise UploadRefused(413, "too_large", "the upload is over the size limit")
+                raise Refused(413, "too_large", "the upload is over the size limit")
             out.write(chunk)
     return size
 
@@ -111,7 +90,7 @@ async def ingest_files(
     limit = int(settings.max_upload_mb * 1024 * 1024)
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise UploadRefused(
+        raise Refused(
             413, "too_large", f"the upload is over the limit of {settings.max_upload_mb:g} MB"
         )
     with tempfile.TemporaryDirectory(prefix="skillgraph-upload-") as folder:
