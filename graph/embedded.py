@@ -249,7 +249,7 @@ class EmbeddedStore:
         """Run a statement on this thread's connection (see ``Store.run``)."""
         connection = self._connection()
         deadline = time.monotonic() + timeout if timeout else None
-        connection.set_query_timeout(int(timeout * 1000) if timeout else 0)
+        connection.set_query_timeout(max(1, int(timeout * 1000)) if timeout else 0)
         try:
             if untrusted:
                 return _run_read_only(

@@ -59,8 +59,8 @@ _FOLLOWED_BY = {"OPTIONAL": "MATCH", "ORDER": "BY", "STARTS": "WITH", "ENDS": "W
 _TWO_WORDS = {"DETACH", "LOAD", "COMMENT", "EXPORT", "IMPORT", "BEGIN", "OPTIONAL", "INSTALL"}
 _CLOSE = {"(": ")", "[": "]", "{": "}"}
 ALLOWED = (
-    "MATCH, OPTIONAL MATCH, WHERE, WITH, UNWIND, RETURN, ORDER BY, SKIP, LIMIT, UNION "
-    "and CALL of a catalogue procedure"
+    "read clauses only: MATCH, OPTIONAL MATCH, WHERE, WITH, UNWIND, RETURN, ORDER BY, SKIP, "
+    "LIMIT, UNION and CALL of a catalogue procedure"
 )
 
 
@@ -119,7 +119,7 @@ class _Reader:
             return self.punct(index, token, previous)
         if level.state is _State.CLAUSE and level.clauses:
             if token.kind is not Kind.WORD:
-                raise self.refuse(token, f"expected a clause ({ALLOWED}), found {token.text!r}")
+                raise self.refuse(token, f"expected a clause, found {token.text!r}; {ALLOWED}")
             return self.clause(index, token)
         if token.kind is not Kind.WORD or name_next:
             level.state = _State.AFTER
@@ -140,6 +140,9 @@ class _Reader:
                 return self.clause(index, token)
             if word in OTHER_CLAUSES:
                 raise self.refuse(token, f"{self.clause_name(index)} is not allowed here")
+            if level.opener == "CASE":
+                # Neo4j reads ``case`` as a name where it can: ``WITH case AS c SET ... end``
+                raise self.refuse(token, f"{token.text} cannot follow an expression inside CASE")
             level.state = _State.OPERAND  # WHERE in [x IN list WHERE ...], (n WHERE ...)
             return index + 1
         # an operand is expected: the word is a name, a literal or a prefix keyword
@@ -162,7 +165,7 @@ class _Reader:
         if following is None or following.upper != wanted or following.kind is not Kind.WORD:
             raise self.refuse(
                 token,
-                f"{self.clause_name(index)} is not allowed here; read clauses only: {ALLOWED}",
+                f"{self.clause_name(index)} is not allowed here; {ALLOWED}",
             )
         self.levels[-1].state = _State.OPERAND
         return index + 2
@@ -175,7 +178,7 @@ class _Reader:
         if word not in READ_CLAUSES:
             raise self.refuse(
                 token,
-                f"{self.clause_name(index)} is not allowed here; read clauses only: {ALLOWED}",
+                f"{self.clause_name(index)} is not allowed here; {ALLOWED}",
             )
         if word == "CALL":
             return self.call(index, token)
@@ -215,7 +218,7 @@ class _Reader:
                 raise self.refuse(token, f"';' inside {level.opener}")
             return index + 1
         if level.state is _State.CLAUSE and level.clauses and not (text == "(" and level.opener):
-            raise self.refuse(token, f"expected a clause ({ALLOWED}), found {text!r}")
+            raise self.refuse(token, f"expected a clause, found {text!r}; {ALLOWED}")
         if text in _CLOSE:
             subquery = (
                 text == "{"
@@ -257,8 +260,9 @@ def read_only_statement(query: str) -> str:
     >>> read_only_statement("MATCH (o:Organisation) RETURN o.name AS name LIMIT 3;")
     'MATCH (o:Organisation) RETURN o.name AS name LIMIT 3'
     >>> read_only_statement("MATCH (o:Organisation {id: 'm-1'}) SET o.name = 'x'")
+    ... # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    graph.errors.QueryRefused: SET is not allowed here: only read queries run on this path (MATCH, OPTIONAL MATCH, WHERE, WITH, UNWIND, RETURN, ORDER BY, SKIP, LIMIT, UNION and CALL of a catalogue procedure) (at line 1, column 36)
+    graph.errors.QueryRefused: SET is not allowed here; read clauses only: ... (line 1, column 36)
     """
     tokens = tokenize(query)
     if not tokens:
