@@ -265,7 +265,7 @@ def read_only_statement(query: str) -> str:
     graph.errors.QueryRefused: SET is not allowed here; read clauses only: ... (line 1, column 36)
     """
     tokens = tokenize(query)
-    if not tokens:
+    if not tokens or tokens[0].text == ";":
         raise QueryRefused("the query is empty")
     _Reader(query, tokens).read()
     if tokens[-1].text == ";" and tokens[-1].kind is Kind.PUNCT:

@@ -8,36 +8,8 @@ from graph.errors import QueryRefused
 from queries.cypher_lexer import Kind, tokenize
 from queries.readonly import read_only_statement
 from tests.cypher_catalog import built_statements, named_statements
-from tests.hostile_cypher import HOSTILE
+from tests.cypher_corpus import CATALOGUE_READS, HOSTILE, READS
 
-#: Reads an analyst writes: the example of docs/api.md and typical questions on the sample.
-READS = [
-    "MATCH (o:Organisation) RETURN o.id AS id LIMIT 5",
-    "MATCH (o:Organisation)-[:NEEDS]->(c:Competence) RETURN c.label AS need, count(o) AS n "
-    "ORDER BY n DESC, need LIMIT 10",
-    "MATCH (o:Organisation) WHERE o.country = $country RETURN o.name AS name ORDER BY name",
-    "MATCH (t:TrainingOffer)-[:TEACHES]->(c:Competence {id: 'c-bms'}) RETURN t.id, t.eqf_level",
-    "MATCH (p:Project)-[:ACTIVE_IN]->(k:Country) WITH k, count(p) AS projects "
-    "WHERE projects > 1 RETURN k.id AS country, projects ORDER BY projects DESC SKIP 0 LIMIT 3",
-    "OPTIONAL MATCH (o:Organisation {id: 'none'}) RETURN o IS NULL AS missing",
-    "MATCH (o:Organisation) WHERE o.name STARTS WITH 'A' OR o.name ENDS WITH 'GmbH' "
-    "OR o.name CONTAINS 'Auto' AND NOT o.member RETURN DISTINCT o.country",
-    "MATCH (a:Organisation)-[r*1..2]-(b:Organisation) WHERE a.id < b.id RETURN a.id, b.id LIMIT 5",
-    "UNWIND [1, 2, 3] AS x WITH x WHERE x % 2 = 1 RETURN collect(x) AS odd",
-    "MATCH (o:Organisation) RETURN CASE WHEN o.member THEN 'member' ELSE 'other' END AS kind, "
-    "count(*) AS n",
-    "MATCH (o:Organisation) WHERE EXISTS { MATCH (o)-[:NEEDS]->(:Competence) } RETURN o.id",
-    "MATCH (o:Organisation) RETURN o.id AS id UNION ALL MATCH (p:Project) RETURN p.id AS id",
-    "MATCH (o:Organisation) RETURN o.id AS id UNION MATCH (p:Project) RETURN p.id AS id;",
-    "CALL db.labels() YIELD label RETURN label",
-    "CALL show_tables() RETURN *",
-    "CALL table_info('Organisation') RETURN *",
-    "RETURN [x IN range(1, 5) WHERE x > 2 | x * 10] AS big, {a: 1, b: 'two'} AS m",
-    "MATCH (o:Organisation)\r\n// the members only\r\nWHERE o.member /* flag */ RETURN o.id",
-    "RETURN 'it\\'s', \"say \\\"hi\\\"\", '\\u00e9t\\u00e9', '// not a comment', '/* nor this'",
-    "MATCH (o:`Organisation`) RETURN o.`name` AS `the ``name```",
-    "RETURN 1.5e3 AS a, .5 AS b, -1 AS c, $p AS p",
-]
 #: Names that spell a clause keyword but stand where a name stands.
 ODD_NAMES = [
     "MATCH (set:Organisation) RETURN set.name AS name",
@@ -51,6 +23,14 @@ ODD_NAMES = [
     "MATCH (drop) WHERE drop.x = 1 AND load.y IN [1] RETURN drop, count(*) * set AS n",
     "WITH 1 AS call RETURN call",
     "RETURN $set AS x, $`copy` AS y",
+]
+#: Neo4j-only syntax the check reads correctly.
+NEO4J_SYNTAX = [
+    "RETURN [x IN range(1, 5) WHERE x > 2 | x * 10] AS big",
+    "MATCH (o:Organisation) RETURN o {.id, .name} AS m, [(o)-[:NEEDS]->(c) | c.id] AS needs",
+    "MATCH (o:Organisation) WHERE COUNT { (o)-[:NEEDS]->() } > 1 RETURN o.id",
+    "MATCH (o:Organisation) WHERE o.name IS :: STRING NOT NULL RETURN o.id",
+    "MATCH p = shortestPath((a:Organisation)-[*]-(b:Organisation)) RETURN length(p) AS n",
 ]
 
 
@@ -68,7 +48,10 @@ def test_the_corpus_is_large_enough() -> None:
     assert len(HOSTILE) >= 50
 
 
-@pytest.mark.parametrize("statement", READS + ODD_NAMES)
+@pytest.mark.parametrize(
+    "statement",
+    READS + ODD_NAMES + NEO4J_SYNTAX + [q for qs in CATALOGUE_READS.values() for q in qs],
+)
 def test_reads_pass_unchanged(statement: str) -> None:
     assert read_only_statement(statement) == statement.removesuffix(";")
 
@@ -101,6 +84,12 @@ def test_every_read_the_project_sends_passes_and_every_write_is_refused() -> Non
 def test_the_message_names_the_clause_and_where_it_is(statement: str, named: str) -> None:
     with pytest.raises(QueryRefused, match=named):
         read_only_statement(statement)
+
+
+@pytest.mark.parametrize("text", ["", "  ", "// nothing", ";"])
+def test_an_empty_query_is_refused(text: str) -> None:
+    with pytest.raises(QueryRefused, match="empty"):
+        read_only_statement(text)
 
 
 def test_the_location_counts_lines_and_columns() -> None:

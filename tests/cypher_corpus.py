@@ -1,4 +1,4 @@
-"""Statements an attacker sends to ``POST /cypher``: every one must be refused.
+"""Statements sent to ``POST /cypher``: hostile ones that must be refused, reads that must pass.
 
 Each entry is ``(name, statement)``. ``{out}`` stands for a file the statement tries to write
 and ``{canary}`` for a file it tries to read; the tests put both in a temporary folder and
@@ -162,6 +162,38 @@ HOSTILE: list[tuple[str, str]] = [
     ("CYPHER options", "CYPHER runtime=slotted MATCH (o:Organisation) RETURN o"),
     ("GRANT", "GRANT ROLE admin TO neo4j"),
     ("TERMINATE", "TERMINATE TRANSACTIONS 'neo4j-transaction-1'"),
-    ("empty", ""),
     ("only a comment", "// nothing here"),
+    ("only a semicolon", " ;"),
 ]
+
+#: Reads an analyst writes, that both engines run: the example of docs/api.md and typical
+#: questions on the sample.
+READS = [
+    "MATCH (o:Organisation) RETURN o.id AS id LIMIT 5",
+    "MATCH (o:Organisation)-[:NEEDS]->(c:Competence) RETURN c.label AS need, count(o) AS n "
+    "ORDER BY n DESC, need LIMIT 10",
+    "MATCH (o:Organisation) WHERE o.country = $country RETURN o.name AS name ORDER BY name",
+    "MATCH (t:TrainingOffer)-[:TEACHES]->(c:Competence {id: 'c-bms'}) RETURN t.id, t.eqf_level",
+    "MATCH (p:Project)-[:ACTIVE_IN]->(k:Country) WITH k, count(p) AS projects "
+    "WHERE projects > 1 RETURN k.id AS country, projects ORDER BY projects DESC SKIP 0 LIMIT 3",
+    "OPTIONAL MATCH (o:Organisation {id: 'none'}) RETURN o IS NULL AS missing",
+    "MATCH (o:Organisation) WHERE o.name STARTS WITH 'A' OR o.name ENDS WITH 'GmbH' "
+    "OR o.name CONTAINS 'Auto' AND NOT o.member RETURN DISTINCT o.country",
+    "MATCH (a:Organisation)-[r*1..2]-(b:Organisation) WHERE a.id < b.id RETURN a.id, b.id LIMIT 5",
+    "UNWIND [1, 2, 3] AS x WITH x WHERE x % 2 = 1 RETURN collect(x) AS odd",
+    "MATCH (o:Organisation) RETURN CASE WHEN o.member THEN 'member' ELSE 'other' END AS kind, "
+    "count(*) AS n",
+    "MATCH (o:Organisation) WHERE EXISTS { MATCH (o)-[:NEEDS]->(:Competence) } RETURN o.id",
+    "MATCH (o:Organisation) RETURN o.id AS id UNION ALL MATCH (p:Project) RETURN p.id AS id",
+    "MATCH (o:Organisation) RETURN o.id AS id UNION MATCH (p:Project) RETURN p.id AS id;",
+    "RETURN [1, 2, 3] AS l, {a: 1, b: 'two'} AS m, size([1, 2]) AS n",
+    "MATCH (o:Organisation)\r\n// the members only\r\nWHERE o.member /* flag */ RETURN o.id",
+    "RETURN 'it\\'s', \"say \\\"hi\\\"\", '\\u00e9t\\u00e9', '// not a comment', '/* nor this'",
+    "MATCH (o:`Organisation`) RETURN o.`name` AS `the ``name```",
+    "RETURN 1.5e3 AS a, .5 AS b, -1 AS c, $p AS p",
+]
+#: Catalogue reads, per engine.
+CATALOGUE_READS = {
+    "embedded": ["CALL show_tables() RETURN *", "CALL table_info('Organisation') RETURN *"],
+    "neo4j": ["CALL db.labels() YIELD label RETURN label", "CALL db.propertyKeys()"],
+}
