@@ -32,6 +32,10 @@ class RevisionCache:
         self._values: OrderedDict[Hashable, Any] = OrderedDict()
         self._key_locks: dict[Hashable, threading.Lock] = {}
 
+    def __len__(self) -> int:
+        """How many values are kept."""
+        return len(self._values)
+
     def revision(self) -> int:
         """The store's current revision (and drop values of an older one)."""
         revision = self._store.revision()

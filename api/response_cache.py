@@ -62,8 +62,10 @@ class ResponseCache:
         """What the kept answers take: bodies, headers, keys and a per-entry overhead."""
         return self._bytes
 
-    def __len__(self) -> int:
-        return len(self._entries)
+    def keys(self) -> list[tuple[str, bytes, bool]]:
+        """The kept answers' keys (path, query, feed), least recently used first."""
+        with self._lock:
+            return list(self._entries)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
