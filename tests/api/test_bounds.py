@@ -322,7 +322,7 @@ def test_an_upload_without_a_name_is_read_when_the_form_says_what_it_is(tmp_path
 
 def test_a_name_longer_than_is_kept_is_refused_naming_the_file(tmp_path: Path) -> None:
     with _client(tmp_path) as client:
-        response = _ingest(client, [("members.csv", b"x"), ("m" * 2000 + ".csv", b"x")])
+        response = _ingest(client, [("members.csv", _members("m-1")), ("m" * 2000 + ".csv", b"x")])
         assert _counts(client)["Organisation"] == 0
     assert response.status_code == 400
     error = response.json()["error"]
