@@ -55,7 +55,7 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        bound = self.paths.get(scope["path"], self.default)
+        bound = self.paths.get(route_path(scope), self.default)
         declared = _content_length(scope)
         received = 0
         started = False
@@ -84,6 +84,13 @@ class BodyLimit:
                 raise
             response = error_response(413, "too_large", str(error.detail))
             await response(scope, receive, send)
+
+
+def route_path(scope: Scope) -> str:
+    """The request's path as the app's routes spell it (without a proxy's ``root_path``)."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root) :] or "/" if root and path.startswith(root) else path
 
 
 def _content_length(scope: Scope) -> int | None:

@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.limits import route_path
 from api.security import key_allows_reading
 from graph.errors import SkillGraphError
 
@@ -106,7 +107,7 @@ class ResponseCache:
         """The query string cut to the parameters its route declares; None for no route."""
         if self._routes is None:
             self._routes = _documented_reads(scope["app"])
-        path = scope["path"]
+        path = route_path(scope)
         matched = [names for pattern, names in self._routes if pattern.match(path)]
         if not matched:
             return None  # not a documented read: passed through, never kept

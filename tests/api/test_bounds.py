@@ -399,3 +399,14 @@ def test_analyses_with_ever_new_parameters_keep_a_bounded_number_of_results(
             response = client.get(f"/analysis/duplicates?min_score={0.5 + n / 1000}")
             assert response.status_code == 200
         assert len(client.app.state.cache) == 8  # type: ignore[attr-defined]
+
+
+def test_the_upload_limit_holds_behind_a_proxy_prefix(tmp_path: Path) -> None:
+    app = create_app(Settings(data_dir=tmp_path / "graph", api_key=KEY, max_body_kb=4))
+    members = _members(*[f"m-{n}" for n in range(2000)])  # 47 KB: over 4 KB, under 50 MB
+    with TestClient(app, root_path="/skillgraph") as client:
+        upload = [("files", ("members.csv", members, "text/csv"))]
+        response = client.post("/skillgraph/ingest", files=upload, headers={"X-API-Key": KEY})
+        cypher = client.post("/skillgraph/cypher", json={"query": "RETURN 1 AS x " + " " * 5000})
+    assert response.status_code == 200 and response.json()["files"][0]["rows_written"] == 2000
+    assert cypher.status_code == 413
