@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from graph.errors import InputError
 from graph.schema import NodeKind, RelType
@@ -56,6 +56,11 @@ class ParsedFile:
     spec_kind: FileKind | None = None
     #: Ids of the existing nodes a link-only file (``Record.subject``) names.
     owned_ids: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The file's name without folders, as its Source node keeps it."""
+        return PurePath(self.report.file).name or self.report.file
 
 
 def expand(
@@ -156,20 +161,26 @@ def read_file(
     *,
     source: SourceFormat | None = None,
     options: SourceOptions | None = None,
+    name: str | None = None,
 ) -> ParsedFile | FileReport:
     """Read and validate one file, or return the report of why it cannot be used.
+
+    ``name`` is what the file is known by when it is stored under another (an upload): its
+    kind comes from it and the report and the rows' locations name it. It defaults to the path.
 
     A file of a published layout (``source``, or detected from its header unless
     ``kind`` is given) is read by its reader in :mod:`ingest.sources`; any other file is
     a canonical file whose kind comes from ``kind`` or its name.
     """
     options = options or SourceOptions()
+    label = name or str(path)
+    stem = PurePath(label).stem
     if kind is None:
         header = sources.sniff(path, encoding)
         columns = header.columns if header else []
         layout = sources.choose(source, columns) if source else sources.detect(columns)
         if layout is None and source is None and options.poll_mapping is not None:
-            named = kind_from_name(path.stem)
+            named = kind_from_name(stem)
             canonical_poll = named is FileKind.POLL_RESPONSES and "question_kind" in columns
             if (
                 header
@@ -178,26 +189,27 @@ def read_file(
             ):
                 layout = sources.choose(SourceFormat.POLL, columns)
         if source and header and layout is None:
-            return FileReport(file=str(path), kind=source.value, readable=False,
+            return FileReport(file=label, kind=source.value, readable=False,
                               error=f"does not have the columns of a {source.value} file")  # fmt: skip
         if layout is not None and header is not None:
-            return _read_source(path, layout, header.delimiter, encoding, options)
+            return _read_source(path, label, layout, header.delimiter, encoding, options)
         if source:
-            return FileReport(file=str(path), kind=source.value, readable=False,
+            return FileReport(file=label, kind=source.value, readable=False,
                               error=f"cannot be read as a {source.value} file (CSV or XLSX)")  # fmt: skip
-    file_kind = kind or kind_from_name(path.stem)
+    file_kind = kind or kind_from_name(stem)
     if file_kind is None:
         kinds = ", ".join(k.value for k in FileKind)
         return FileReport(
-            file=str(path), readable=False,
+            file=label, readable=False,
             error=f"its kind is not clear from its name; name it after one of {kinds} or pass --kind",
         )  # fmt: skip
     try:
         table = read_table(path, encoding=encoding)
     except InputError as error:
-        return FileReport(file=str(path), kind=file_kind, readable=False, error=error.reason)
+        return FileReport(file=label, kind=file_kind, readable=False, error=error.reason)
+    table.file = label
     spec = SPECS[file_kind]
-    report = FileReport(file=str(path), kind=file_kind, rows_read=len(table.rows))
+    report = FileReport(file=label, kind=file_kind, rows_read=len(table.rows))
     if _refused_for_missing_columns(report, spec.required, table):
         return report
     if not table.rows:
@@ -229,17 +241,23 @@ def _refused_for_missing_columns(report: FileReport, required: Sequence[str], ta
 
 
 def _read_source(
-    path: Path, layout: Layout, delimiter: str, encoding: str | None, options: SourceOptions
+    path: Path,
+    label: str,
+    layout: Layout,
+    delimiter: str,
+    encoding: str | None,
+    options: SourceOptions,
 ) -> ParsedFile | FileReport:
     """Read a file of a published layout through its reader."""
     if layout.poll and options.poll_mapping is None:
-        return FileReport(file=str(path), kind=layout.name, readable=False,
+        return FileReport(file=label, kind=layout.name, readable=False,
                           error="a poll export needs a mapping file (--mapping poll-mapping.yaml)")  # fmt: skip
     try:
         table = read_table(path, encoding=encoding, delimiter=delimiter)
     except InputError as error:
-        return FileReport(file=str(path), kind=layout.name, readable=False, error=error.reason)
-    report = FileReport(file=str(path), kind=layout.name, rows_read=len(table.rows))
+        return FileReport(file=label, kind=layout.name, readable=False, error=error.reason)
+    table.file = label
+    report = FileReport(file=label, kind=layout.name, rows_read=len(table.rows))
     if _refused_for_missing_columns(report, sources.required(layout, options), table):
         return report
     read = sources.read(layout, table, options)
