@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum, auto
+from types import MappingProxyType
 
 from graph.errors import QueryRefused
 from queries.cypher_lexer import Kind, Token, position, tokenize
@@ -55,7 +56,9 @@ _MAYBE_NAMES = frozenset({"NOT", "DISTINCT", "CASE", "WHEN", "THEN", "ELSE"})
 _LITERALS = frozenset({"NULL", "TRUE", "FALSE"})
 _SUBQUERY_WORDS = frozenset({"EXISTS", "COUNT", "COLLECT"})
 #: The word a clause word must be followed by.
-_FOLLOWED_BY = {"OPTIONAL": "MATCH", "ORDER": "BY", "STARTS": "WITH", "ENDS": "WITH"}
+_FOLLOWED_BY = MappingProxyType(
+    {"OPTIONAL": "MATCH", "ORDER": "BY", "STARTS": "WITH", "ENDS": "WITH"}
+)
 _TWO_WORDS = {"DETACH", "LOAD", "COMMENT", "EXPORT", "IMPORT", "BEGIN", "OPTIONAL", "INSTALL"}
 _CLOSE = {"(": ")", "[": "]", "{": "}"}
 ALLOWED = (
