@@ -223,12 +223,12 @@ class _Reader:
         if level.state is _State.CLAUSE and level.clauses and not (text == "(" and level.opener):
             raise self.refuse(token, f"expected a clause, found {text!r}; {ALLOWED}")
         if text in _CLOSE:
+            before = self.tokens[index - 2] if index >= 2 else None
             subquery = (
                 text == "{"
-                and previous is not None
-                and previous.kind is Kind.WORD
-                and previous.upper in _SUBQUERY_WORDS
-                and level.state is _State.AFTER
+                and _is(previous, *_SUBQUERY_WORDS)
+                and not (before is not None and before.text in {".", ":", "::"})
+                and not _is(before, "AS")
             )
             state = _State.CLAUSE if subquery else _State.OPERAND
             self.levels.append(_Level(text, clauses=subquery, state=state, token=token))

@@ -22,6 +22,7 @@ ODD_NAMES = [
     "MATCH (o)-[:CREATE|MERGE]->(x) RETURN x",
     "MATCH (drop) WHERE drop.x = 1 AND load.y IN [1] RETURN drop, count(*) * set AS n",
     "WITH 1 AS call RETURN call",
+    "MATCH (o:Count {id: 'x'}) RETURN o.exists {.id} AS m",
     "RETURN $set AS x, $`copy` AS y",
 ]
 #: Neo4j-only syntax the check reads correctly.
