@@ -1,6 +1,6 @@
 """Statements sent to ``POST /cypher``: hostile ones that must be refused, reads that must pass.
 
-Each entry is ``(name, statement)``. ``{out}`` stands for a file the statement tries to write
+Each entry of ``HOSTILE`` is ``(name, statement)``. ``{out}`` stands for a file the statement tries to write
 and ``{canary}`` for a file it tries to read; the tests put both in a temporary folder and
 check that the first never appears and that the second's text never comes back.
 

@@ -13,7 +13,6 @@ from api.app import create_app
 from api.settings import Settings
 from graph import cypher
 from graph.schema import META_ID
-from tests.conftest import copy_store
 from tests.cypher_corpus import CATALOGUE_READS, HOSTILE, READS
 
 CANARY_TEXT = "canary-42d1"
@@ -73,24 +72,23 @@ def test_reads_still_answer(client: TestClient, statement: str) -> None:
     assert response.json()["rows"]
 
 
-def test_the_row_limit_cuts_a_long_result(client_store_dir: Path, tmp_path: Path) -> None:
-    folder = copy_store(client_store_dir, tmp_path / "graph")
-    with TestClient(create_app(Settings(data_dir=folder, cypher_max_rows=10))) as limited:
+def test_the_row_limit_cuts_a_long_result(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "graph", cypher_max_rows=10)
+    with TestClient(create_app(settings)) as limited:
         body = limited.post(
-            "/cypher", json={"query": "UNWIND range(1, 5000000) AS x RETURN x"}
+            "/cypher", json={"query": "UNWIND range(1, 200000) AS x RETURN x"}
         ).json()
         exact = limited.post("/cypher", json={"query": "UNWIND range(1, 10) AS x RETURN x"}).json()
     assert body["rows"] == [{"x": x} for x in range(1, 11)] and body["truncated"] is True
     assert len(exact["rows"]) == 10 and exact["truncated"] is False
 
 
-def test_the_time_limit_refuses_a_long_query(client_store_dir: Path, tmp_path: Path) -> None:
-    folder = copy_store(client_store_dir, tmp_path / "graph")
+def test_the_time_limit_refuses_a_long_query(tmp_path: Path) -> None:
     slow = (
         "UNWIND range(1, 100000) AS a UNWIND range(1, 100000) AS b "
         "WITH a, b WHERE a + b < 0 RETURN count(*) AS n"
     )
-    settings = Settings(data_dir=folder, cypher_timeout_seconds=0.05)
+    settings = Settings(data_dir=tmp_path / "graph", cypher_timeout_seconds=0.05)
     with TestClient(create_app(settings)) as limited:
         response = limited.post("/cypher", json={"query": slow})
         after = limited.post("/cypher", json={"query": "RETURN 1 AS x"})
