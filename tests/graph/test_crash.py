@@ -1,0 +1,291 @@
+"""The embedded store survives ``kill -9`` at any moment of an ingest.
+
+An ingest of four synthetic files runs in a child process, which is killed with SIGKILL at
+chosen moments: while the schema of a fresh store is created, right after a file's write
+started, at several sizes of the write-ahead log while a file is written, during the
+checkpoint that follows a commit, and at seeded random delays. The moment is found by
+watching the store's folder: the journal names the file in flight, the log's size says how
+far its write got, the checkpoint's files say that one runs. After each kill the store must
+open, hold exactly the files committed before the kill (the same counts as an uninterrupted
+ingest had after those files), the next command must name the interrupted file in one line,
+and a re-ingest must complete the store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from api.settings import get_settings
+from bench.synthetic import write_dataset
+from graph.embedded import JOURNAL_FILE, TORN_WAL_FILE, WAL_FILE, EmbeddedStore
+from ingest.pipeline import ingest
+from queries.stats import graph_stats
+
+pytestmark = pytest.mark.slow
+
+#: Small enough for a fast test, large enough that each file's log grows over many writes.
+DATASET = {"offers": 2000, "members": 200, "projects": 150, "seed": 3}
+#: Fractions of a file's full log size at which its write is killed.
+LOG_FRACTIONS = {0: (0.5,), 1: (0.3, 0.7), 2: (0.3, 0.7), 3: (0.1, 0.3, 0.5, 0.7, 0.9)}
+RANDOM_KILLS = 3
+MIN_KILLS = 20
+
+CHILD = """
+import sys
+from pathlib import Path
+from graph.embedded import EmbeddedStore
+from ingest.pipeline import ingest
+store = EmbeddedStore(Path(sys.argv[1]))
+store.ensure_schema()
+print("schema", flush=True)
+ingest(store, [Path(sys.argv[2])],
+       progress=lambda file, done, total: print("committed", Path(file).name, flush=True))
+store.close()
+print("done", flush=True)
+"""
+
+
+@dataclass(frozen=True)
+class Moment:
+    """What the store's folder shows at one poll of the running ingest."""
+
+    elapsed: float
+    in_flight: str | None  # the file named by the journal
+    log_size: int  # bytes in the active write-ahead log
+    checkpointing: bool
+
+
+Trigger = Callable[[Moment], bool]
+
+
+def _look(folder: Path, started: float) -> Moment:
+    in_flight = None
+    with suppress(OSError, ValueError):  # no journal, or one being renamed into place
+        in_flight = Path(json.loads((folder / JOURNAL_FILE).read_text())["description"]).name
+    try:
+        log_size = (folder / WAL_FILE).stat().st_size
+    except OSError:
+        log_size = 0
+    checkpointing = (folder / (WAL_FILE + ".checkpoint")).exists() or (
+        folder / "graph.lbdb.shadow"
+    ).exists()
+    return Moment(time.monotonic() - started, in_flight, log_size, checkpointing)
+
+
+@dataclass
+class Run:
+    """One child ingest: the moment it was killed (None if it ran to the end), its output."""
+
+    killed_at: Moment | None
+    committed: list[str]
+    schema_done: bool
+    log_peaks: dict[str, int]
+
+
+def _run_child(folder: Path, data: Path, trigger: Trigger | None) -> Run:
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(folder), str(data)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    started = time.monotonic()
+    killed_at = None
+    peaks: dict[str, int] = {}
+    while child.poll() is None:
+        moment = _look(folder, started)
+        if moment.in_flight:
+            peaks[moment.in_flight] = max(peaks.get(moment.in_flight, 0), moment.log_size)
+        if trigger is not None and trigger(moment):
+            os.kill(child.pid, signal.SIGKILL)
+            killed_at = moment
+            break
+        time.sleep(0.0005)
+    output, _ = child.communicate(timeout=120)
+    lines = output.splitlines()
+    if killed_at is None:
+        assert child.returncode == 0 and lines[-1] == "done", output
+    return Run(
+        killed_at,
+        [line.split(" ", 1)[1] for line in lines if line.startswith("committed ")],
+        "schema" in lines,
+        peaks,
+    )
+
+
+def _snapshot(store: EmbeddedStore) -> tuple[tuple[str, ...], dict[str, int], dict[str, int]]:
+    stats = graph_stats(store)
+    files = tuple(sorted(source.file for source in stats.sources))
+    return files, stats.nodes, stats.edges
+
+
+@dataclass
+class Reference:
+    """An uninterrupted ingest: its file order, log sizes, and counts after each file."""
+
+    order: list[str]
+    log_peaks: dict[str, int]
+    after: dict[tuple[str, ...], tuple[dict[str, int], dict[str, int]]]
+    duration: float
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("crash-data")
+    write_dataset(folder, **DATASET)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def reference(dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> Reference:
+    """Counts after each file of an in-process ingest, log sizes from a child's ingest."""
+    store = EmbeddedStore(tmp_path_factory.mktemp("crash-reference"))
+    store.ensure_schema()
+    after = {(): _snapshot(store)[1:]}
+
+    def record(file: str, done: int, total: int) -> None:
+        files, nodes, edges = _snapshot(store)
+        after[files] = (nodes, edges)
+
+    ingest(store, [dataset], progress=record)
+    store.close()
+    started = time.monotonic()
+    run = _run_child(tmp_path_factory.mktemp("crash-calibration"), dataset, None)
+    return Reference(run.committed, run.log_peaks, after, time.monotonic() - started)
+
+
+def _triggers(reference: Reference) -> Iterator[tuple[str, Trigger]]:
+    """The kill moments, by name."""
+    yield "schema: first statement", lambda m: m.log_size > 0 and m.in_flight is None
+    yield "schema: half way", lambda m: m.log_size > 6000 and m.in_flight is None
+    for position, file in enumerate(reference.order):
+
+        def started(m: Moment, file: str = file) -> bool:
+            return m.in_flight == file
+
+        yield f"{file}: write started", started
+        for fraction in LOG_FRACTIONS[position]:
+            size = max(1, int(reference.log_peaks.get(file, 0) * fraction))
+
+            def logged(m: Moment, file: str = file, size: int = size) -> bool:
+                return m.in_flight == file and m.log_size >= size
+
+            yield f"{file}: log at {fraction:.0%} ({size} bytes)", logged
+
+        def checkpoint(m: Moment, file: str = file) -> bool:
+            return m.in_flight == file and m.checkpointing
+
+        yield f"{file}: checkpoint", checkpoint
+    delays = random.Random(9).sample(range(5, 95), RANDOM_KILLS)
+    for percent in delays:
+        delay = reference.duration * percent / 100
+
+        def late(m: Moment, delay: float = delay) -> bool:
+            return m.elapsed >= delay
+
+        yield f"random: {delay:.2f} s", late
+
+
+def _next_command(folder: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """``skillgraph stats`` as the user's next command; its warning lines."""
+    monkeypatch.setenv("SKILLGRAPH_DATA_DIR", str(folder))
+    monkeypatch.setenv("SKILLGRAPH_STORE", "embedded")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["stats", "--json"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    return [line for line in result.stderr.splitlines() if line.strip()]
+
+
+def test_a_kill_at_any_moment_of_an_ingest_leaves_an_openable_store_reporting_the_lost_file(
+    dataset: Path,
+    reference: Reference,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    complete = tuple(sorted(reference.order))
+    assert len(complete) == 4 and complete in reference.after
+    kills = survived = torn = 0
+    for number, (name, trigger) in enumerate(_triggers(reference)):
+        folder = tmp_path / f"store-{number}"
+        run = _run_child(folder, dataset, trigger)
+        if run.killed_at is None:  # the moment passed between two looks; nothing to check
+            continue
+        kills += 1
+        torn += int((folder / WAL_FILE).exists())
+        warnings = _next_command(folder, monkeypatch)
+
+        store = EmbeddedStore(folder)
+        try:
+            assert store.notices == [], f"{name}: the notice was shown twice"
+            files, nodes, edges = _snapshot(store)
+            in_flight = run.killed_at.in_flight
+            landed = list(files)
+            assert set(run.committed) <= set(landed), f"{name}: a committed file was lost"
+            extra = set(landed) - set(run.committed)
+            assert extra <= {in_flight}, f"{name}: {extra} stored but never started"
+            assert (nodes, edges) == reference.after[files], f"{name}: not exactly {files}"
+            lost = in_flight is not None and in_flight not in landed
+            if lost:
+                assert len(warnings) == 1, f"{name}: {warnings}"
+                assert in_flight in warnings[0] and "was not written" in warnings[0]
+            else:
+                assert not any("was not written" in w for w in warnings), f"{name}: {warnings}"
+
+            store.ensure_schema()
+            ingest(store, [dataset])
+            files, nodes, edges = _snapshot(store)
+            assert files == complete, f"{name}: the re-ingest did not complete the store"
+            assert (nodes, edges) == reference.after[complete], f"{name}: wrong counts"
+        finally:
+            store.close()
+        survived += 1
+    print(f"\nkills tried: {kills}, survived: {survived}, torn logs recovered: {torn}")
+    assert kills >= MIN_KILLS, f"only {kills} kills landed"
+    assert survived == kills
+
+
+def test_a_torn_log_is_cut_at_its_last_commit_and_kept_aside(
+    dataset: Path, reference: Reference, tmp_path: Path
+) -> None:
+    """The engine alone refuses the store; opened through the store it is recovered.
+
+    The log is cut at an odd offset after the kill, so that it is torn whatever block the
+    kill happened to stop at.
+    """
+    import ladybug
+
+    last = reference.order[-1]
+    size = reference.log_peaks[last] // 2
+    run = _run_child(tmp_path, dataset, lambda m: m.in_flight == last and m.log_size >= size)
+    assert run.killed_at is not None
+    wal = tmp_path / WAL_FILE
+    os.truncate(wal, size // 2 + 7)
+    wal_bytes = wal.read_bytes()
+    with pytest.raises(RuntimeError, match=r"corrupted|past the end"):
+        ladybug.Database(str(tmp_path / "graph.lbdb"))
+    store = EmbeddedStore(tmp_path)
+    try:
+        (notice,) = store.notices
+        assert last in notice and TORN_WAL_FILE in notice
+        assert (tmp_path / TORN_WAL_FILE).read_bytes() == wal_bytes
+        files, nodes, edges = _snapshot(store)
+        assert list(files) == sorted(run.committed)
+        assert (nodes, edges) == reference.after[files]
+    finally:
+        store.close()
