@@ -180,7 +180,13 @@ class EmbeddedStore:
                 f"once read-write (any skillgraph command) to recover it: {message}"
             )
         kept = self.data_dir / TORN_WAL_FILE
-        shutil.copyfile(wal, kept)
+        try:
+            shutil.copyfile(wal, kept)
+        except OSError as error:
+            raise StoreUnavailable(
+                f"the log of the embedded store {path} cannot be replayed ({message}), and it "
+                f"could not be kept aside before recovery: {error}"
+            ) from None
         try:
             return ladybug.Database(str(path), throw_on_wal_replay_failure=False), kept
         except RuntimeError as error:
@@ -303,7 +309,9 @@ class EmbeddedStore:
                 yield tx
                 tx.run(cypher.BUMP_REVISION, {"id": META_ID})
             except BaseException:
-                tx.run("ROLLBACK")
+                # A statement the engine refuses ends its transaction already.
+                with suppress(RuntimeError):
+                    tx.run("ROLLBACK")
                 self._journal.end()
                 raise
             try:

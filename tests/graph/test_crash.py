@@ -26,16 +26,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from api.app import create_app
 from api.cli import app
-from api.settings import get_settings
+from api.settings import Settings, get_settings
 from bench.synthetic import write_dataset
 from graph.embedded import JOURNAL_FILE, TORN_WAL_FILE, WAL_FILE, EmbeddedStore
+from graph.schema import NodeKind
+from graph.store import Store
+from graph.write_journal import WriteJournal
 from ingest.pipeline import ingest
 from queries.stats import graph_stats
-
-pytestmark = pytest.mark.slow
+from tests.conftest import TINY
 
 #: Small enough for a fast test, large enough that each file's log grows over many writes.
 DATASET = {"offers": 2000, "members": 200, "projects": 150, "seed": 3}
@@ -212,6 +216,7 @@ def _next_command(folder: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return [line for line in result.stderr.splitlines() if line.strip()]
 
 
+@pytest.mark.slow
 def test_a_kill_at_any_moment_of_an_ingest_leaves_an_openable_store_reporting_the_lost_file(
     dataset: Path,
     reference: Reference,
@@ -260,6 +265,7 @@ def test_a_kill_at_any_moment_of_an_ingest_leaves_an_openable_store_reporting_th
     assert survived == kills
 
 
+@pytest.mark.slow
 def test_a_torn_log_is_cut_at_its_last_commit_and_kept_aside(
     dataset: Path, reference: Reference, tmp_path: Path
 ) -> None:
@@ -289,3 +295,91 @@ def test_a_torn_log_is_cut_at_its_last_commit_and_kept_aside(
         assert (nodes, edges) == reference.after[files]
     finally:
         store.close()
+
+
+HOLD_A_WRITE = """
+import sys
+from pathlib import Path
+from graph.embedded import EmbeddedStore
+from graph.schema import NodeKind
+store = EmbeddedStore(Path(sys.argv[1]))
+rows = [{"id": f"c-{i}", "label": f"competence {i}", "fingerprint": "v1"} for i in range(20000)]
+with store.transaction("offers.csv") as tx:
+    tx.upsert_nodes(NodeKind.COMPETENCE, rows)
+    print("writing", flush=True)
+    sys.stdin.read()
+"""
+
+
+def _competences(store: EmbeddedStore) -> int:
+    return int(store.run("MATCH (c:Competence) RETURN count(c) AS n")[0]["n"])
+
+
+def test_a_process_killed_inside_a_write_leaves_the_committed_store_and_one_notice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = EmbeddedStore(tmp_path)
+    store.ensure_schema()
+    ingest(store, [TINY])
+    before = _snapshot(store)
+    store.close()
+    child = subprocess.Popen(
+        [sys.executable, "-c", HOLD_A_WRITE, str(tmp_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "writing"
+    finally:
+        child.kill()
+        child.wait()
+
+    warnings = _next_command(tmp_path, monkeypatch)
+    assert len(warnings) == 1 and warnings[0].startswith("warning: offers.csv was not written")
+    store = EmbeddedStore(tmp_path)
+    try:
+        assert store.notices == [] and _snapshot(store) == before
+        with store.transaction("offers.csv") as tx:
+            tx.upsert_nodes(
+                NodeKind.COMPETENCE, [{"id": "c-new", "label": "New", "fingerprint": "v1"}]
+            )
+        assert _competences(store) == before[1]["Competence"] + 1
+    finally:
+        store.close()
+    assert not (tmp_path / JOURNAL_FILE).exists()
+
+
+def test_a_write_that_committed_before_the_crash_is_not_reported(tmp_path: Path) -> None:
+    """Killed after its commit but before its journal entry went: the revision tells."""
+    store = EmbeddedStore(tmp_path)
+    store.ensure_schema()
+    with store.transaction("members.csv") as tx:
+        tx.upsert_nodes(NodeKind.COMPETENCE, [{"id": "c-1", "label": "One", "fingerprint": "v1"}])
+    revision = store.revision()
+    store.close()
+    WriteJournal(tmp_path / JOURNAL_FILE).begin("members.csv", revision=revision - 1)
+    store = EmbeddedStore(tmp_path)
+    try:
+        assert store.notices == [] and _competences(store) == 1
+    finally:
+        store.close()
+    assert not (tmp_path / JOURNAL_FILE).exists()
+
+
+def test_health_carries_the_notice_of_the_store_it_opened(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path)
+    store.ensure_schema()
+    revision = store.revision()
+    store.close()
+    WriteJournal(tmp_path / JOURNAL_FILE).begin("projects.csv", revision=revision)
+    with TestClient(create_app(Settings(data_dir=tmp_path))) as client:
+        (notice,) = client.get("/health").json()["notices"]
+    assert notice.startswith("projects.csv was not written")
+
+
+def test_a_described_write_commits_and_leaves_no_notice_on_every_backend(store: Store) -> None:
+    with store.transaction("competences.csv") as tx:
+        tx.upsert_nodes(NodeKind.COMPETENCE, [{"id": "c-1", "label": "One", "fingerprint": "v1"}])
+    assert store.run("MATCH (c:Competence) RETURN c.id AS id") == [{"id": "c-1"}]
+    assert list(store.notices) == []
