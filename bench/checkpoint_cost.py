@@ -30,6 +30,19 @@ class WithoutCheckpoint(EmbeddedStore):
         return None
 
 
+class TimedCheckpoint(EmbeddedStore):
+    """The embedded store, the time of each of its checkpoints kept in ``checkpoints``."""
+
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__(data_dir)
+        self.checkpoints: list[float] = []
+
+    def _checkpoint(self) -> None:
+        started = time.perf_counter()
+        super()._checkpoint()
+        self.checkpoints.append(time.perf_counter() - started)
+
+
 def main() -> None:
     """Print the ingest time with and without a checkpoint per file, side by side."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -42,7 +55,7 @@ def main() -> None:
         seconds: dict[str, list[float]] = {"without": [], "with": []}
         writes: dict[str, list[float]] = {"without": [], "with": []}
         for number in range(args.rounds):
-            for label, kind in (("without", WithoutCheckpoint), ("with", EmbeddedStore)):
+            for label, kind in (("without", WithoutCheckpoint), ("with", TimedCheckpoint)):
                 store = kind(root / f"{label}-{number}")
                 store.ensure_schema()
                 run = timed_ingest(store, paths, label)
@@ -51,8 +64,10 @@ def main() -> None:
                 closing = time.perf_counter() - started
                 seconds[label].append(run.seconds + closing)
                 writes[label].append(sum(f.write_seconds for f in run.files))
+                spent = getattr(store, "checkpoints", [])
+                inside = f", of which {len(spent)} checkpoints {sum(spent):5.2f} s" if spent else ""
                 print(f"round {number + 1} {label:>7} checkpoint: call {run.seconds:6.2f} s, "
-                      f"writes {writes[label][-1]:6.2f} s, close {closing:5.2f} s, "
+                      f"writes {writes[label][-1]:6.2f} s{inside}, close {closing:5.2f} s, "
                       f"{run.rows} rows")  # fmt: skip
     before, after = statistics.median(seconds["without"]), statistics.median(seconds["with"])
     print(f"{args.offers} offers, call and close, median of {args.rounds}: without {before:.2f} s, "

@@ -207,8 +207,9 @@ class EmbeddedStore:
                 )
             return
         if self.revision() <= pending.revision:
+            what = " ".join(pending.description.split())  # one line, whatever the file's name
             self.notices.append(
-                f"{pending.description} was not written: the process writing it stopped "
+                f"{what} was not written: the process writing it stopped "
                 f"(it started at {pending.started_at}); the store holds what was committed "
                 f"before it, so ingest it again{kept}"
             )

@@ -225,15 +225,17 @@ def test_a_kill_at_any_moment_of_an_ingest_leaves_an_openable_store_reporting_th
 ) -> None:
     complete = tuple(sorted(reference.order))
     assert len(complete) == 4 and complete in reference.after
-    kills = survived = torn = 0
+    kills = survived = torn = lost_files = 0
+    moments: list[str] = []
     for number, (name, trigger) in enumerate(_triggers(reference)):
         folder = tmp_path / f"store-{number}"
         run = _run_child(folder, dataset, trigger)
         if run.killed_at is None:  # the moment passed between two looks; nothing to check
             continue
         kills += 1
-        torn += int((folder / WAL_FILE).exists())
+        moments.append(name)
         warnings = _next_command(folder, monkeypatch)
+        torn += int((folder / TORN_WAL_FILE).exists())
 
         store = EmbeddedStore(folder)
         try:
@@ -247,6 +249,7 @@ def test_a_kill_at_any_moment_of_an_ingest_leaves_an_openable_store_reporting_th
             assert (nodes, edges) == reference.after[files], f"{name}: not exactly {files}"
             lost = in_flight is not None and in_flight not in landed
             if lost:
+                lost_files += 1
                 assert len(warnings) == 1, f"{name}: {warnings}"
                 assert in_flight in warnings[0] and "was not written" in warnings[0]
             else:
@@ -260,7 +263,8 @@ def test_a_kill_at_any_moment_of_an_ingest_leaves_an_openable_store_reporting_th
         finally:
             store.close()
         survived += 1
-    print(f"\nkills tried: {kills}, survived: {survived}, torn logs recovered: {torn}")
+    print(f"\nkills: {kills} ({'; '.join(moments)})")
+    print(f"survived: {survived}; torn logs cut: {torn}; files reported lost: {lost_files}")
     assert kills >= MIN_KILLS, f"only {kills} kills landed"
     assert survived == kills
 
