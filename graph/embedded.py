@@ -199,21 +199,19 @@ class EmbeddedStore:
         """Turn a write the last process did not finish into one line in :attr:`notices`."""
         kept = f"; the interrupted log is kept as {torn_wal}" if torn_wal else ""
         pending = self._journal.pending()
-        if pending is None:
-            if torn_wal:
-                self.notices.append(
-                    "an interrupted write was cut from the end of the store's log: the store "
-                    f"holds every write committed before it{kept}"
-                )
-            return
-        if self.revision() <= pending.revision:
+        if pending is not None and self.revision() <= pending.revision:
             what = " ".join(pending.description.split())  # one line, whatever the file's name
             self.notices.append(
                 f"{what} was not written: the process writing it stopped "
                 f"(it started at {pending.started_at}); the store holds what was committed "
                 f"before it, so ingest it again{kept}"
             )
-        if not self.read_only:
+        elif torn_wal:
+            self.notices.append(
+                "an interrupted write was cut from the end of the store's log: the store "
+                f"holds every write committed before it{kept}"
+            )
+        if pending is not None and not self.read_only:
             self._journal.end()
 
     # -- connections -------------------------------------------------------------------
@@ -305,8 +303,8 @@ class EmbeddedStore:
             self._journal.begin(description or "a write to the store", revision=self.revision())
             connection.set_query_timeout(0)  # a read's time limit must not cut a write
             tx = EmbeddedTransaction(connection, _now())
-            tx.run("BEGIN TRANSACTION")
             try:
+                tx.run("BEGIN TRANSACTION")
                 yield tx
                 tx.run(cypher.BUMP_REVISION, {"id": META_ID})
             except BaseException:
