@@ -34,6 +34,7 @@ from api.cli import app
 from api.settings import Settings, get_settings
 from bench.synthetic import write_dataset
 from graph.embedded import JOURNAL_FILE, TORN_WAL_FILE, WAL_FILE, EmbeddedStore
+from graph.errors import StoreUnavailable
 from graph.schema import NodeKind
 from graph.store import Store
 from graph.write_journal import WriteJournal
@@ -129,7 +130,11 @@ def _run_child(folder: Path, data: Path, trigger: Trigger | None) -> Run:
     return Run(killed_at, committed, peaks, writing_for)
 
 
-def _snapshot(store: EmbeddedStore) -> tuple[tuple[str, ...], dict[str, int], dict[str, int]]:
+Snapshot = tuple[tuple[str, ...], dict[str, int], dict[str, int]]
+
+
+def _snapshot(store: EmbeddedStore) -> Snapshot:
+    """The stored files (sorted), node counts per kind, edge counts per type."""
     stats = graph_stats(store)
     files = tuple(sorted(source.file for source in stats.sources))
     return files, stats.nodes, stats.edges
@@ -286,20 +291,26 @@ with store.transaction("offers.csv") as tx:
 """
 
 
-def test_a_torn_log_is_cut_at_its_last_commit_and_kept_aside(tmp_path: Path) -> None:
-    """The engine alone refuses the store; opened through the store it is recovered."""
-    import ladybug
-
-    store = EmbeddedStore(tmp_path)
+def _tear_a_write(folder: Path) -> Snapshot:
+    """A store holding the tiny files, its log ending in a torn write; what it held before."""
+    store = EmbeddedStore(folder)
     store.ensure_schema()
     ingest(store, [TINY])
     before = _snapshot(store)
     store.close()
-    child = subprocess.run([sys.executable, "-c", COMMIT_THEN_DIE, str(tmp_path)], check=False)
+    child = subprocess.run([sys.executable, "-c", COMMIT_THEN_DIE, str(folder)], check=False)
     assert child.returncode == -signal.SIGKILL
-    wal = tmp_path / WAL_FILE
+    wal = folder / WAL_FILE
     os.truncate(wal, wal.stat().st_size // 2 + 7)
-    wal_bytes = wal.read_bytes()
+    return before
+
+
+def test_a_torn_log_is_cut_at_its_last_commit_and_kept_aside(tmp_path: Path) -> None:
+    """The engine alone refuses the store; opened through the store it is recovered."""
+    import ladybug
+
+    before = _tear_a_write(tmp_path)
+    wal_bytes = (tmp_path / WAL_FILE).read_bytes()
     with pytest.raises(RuntimeError, match=r"corrupted|past the end"):
         ladybug.Database(str(tmp_path / "graph.lbdb"))
 
@@ -311,6 +322,16 @@ def test_a_torn_log_is_cut_at_its_last_commit_and_kept_aside(tmp_path: Path) -> 
         assert _snapshot(store) == before
     finally:
         store.close()
+
+
+def test_a_torn_log_opened_read_only_is_one_line_asking_for_a_read_write_open(
+    tmp_path: Path,
+) -> None:
+    _tear_a_write(tmp_path)
+    with pytest.raises(StoreUnavailable, match="open it once read-write") as caught:
+        EmbeddedStore(tmp_path, read_only=True)
+    assert "\n" not in str(caught.value)
+    assert not (tmp_path / TORN_WAL_FILE).exists()  # nothing was touched
 
 
 HOLD_A_WRITE = """
