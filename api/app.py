@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -32,6 +33,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.store = store or open_store(settings)
+        if store is None:  # a given store's notices were shown by whoever opened it
+            for notice in app.state.store.notices:
+                logging.getLogger("skillgraph").warning(notice)
         app.state.cache = RevisionCache(
             app.state.store, max_entries=settings.analysis_cache_entries
         )

@@ -79,6 +79,8 @@ class Health(BaseModel):
     status: str
     backend: str
     revision: int
+    #: What the store said when it was opened, e.g. a file a crash kept from being written.
+    notices: list[str] = []
 
 
 class ErrorBody(BaseModel):

@@ -41,8 +41,10 @@ def friendly(command: F) -> F:
 
 @contextmanager
 def store_from(settings: Settings) -> Iterator[Store]:
-    """The configured store, closed on exit."""
+    """The configured store, closed on exit; what it says on opening is printed first."""
     store = open_store(settings)
+    for notice in store.notices:
+        err.print(f"warning: {notice}", markup=False, highlight=False, emoji=False)
     try:
         yield store
     finally:

@@ -57,18 +57,23 @@ class TimedStore:
         """As the wrapped store."""
         self.inner.ensure_schema()
 
+    @property
+    def notices(self) -> Sequence[str]:
+        """As the wrapped store."""
+        return self.inner.notices
+
     @contextmanager
-    def _timed(self) -> Iterator[Transaction]:
+    def _timed(self, description: str | None) -> Iterator[Transaction]:
         started = time.perf_counter()
         try:
-            with self.inner.transaction() as tx:
+            with self.inner.transaction(description) as tx:
                 yield tx
         finally:
             self.transactions.append(time.perf_counter() - started)
 
-    def transaction(self) -> AbstractContextManager[Transaction]:
+    def transaction(self, description: str | None = None) -> AbstractContextManager[Transaction]:
         """The wrapped store's transaction, its duration appended to ``transactions``."""
-        return self._timed()
+        return self._timed(description)
 
     def run(
         self,

@@ -9,11 +9,32 @@ Quirks handled here:
 * One process may open the database read-write; the lock error names the holder's PID,
   which is turned into a one-line :class:`~graph.errors.StoreLocked`.
 * ``type()`` and ``labels()`` do not exist; queries match per label instead.
+
+Surviving a crash (``kill -9``, a power cut) in the middle of a write:
+
+* LadybugDB appends a transaction's records to its write-ahead log (``graph.lbdb.wal``)
+  while the transaction runs, with a checksum per block, and a commit record at the end.
+  A process stopped half way leaves a log whose last block is torn. Opened with the default
+  ``throw_on_wal_replay_failure=True`` the engine refuses such a store (``Checksum
+  verification failed, the WAL file is corrupted``) and nothing can be written to it any
+  more; with ``False`` it replays the log up to the last commit record and cuts the rest.
+  The store is therefore opened strictly first, and only after a refusal while a log is
+  present is the log copied aside (``graph.lbdb.wal.torn``) and the store opened again with
+  replay up to the last commit: a torn log is never repaired silently.
+* After every commit the store runs ``CHECKPOINT``, so that the log only ever holds the
+  transaction in flight: cutting the log at its first damaged block then drops that
+  transaction and nothing else. A kill during the checkpoint itself is recovered by the
+  engine (the committed transaction is complete in the log and replayed).
+* The log does not say what a transaction was for, so each write transaction is recorded in
+  :class:`~graph.write_journal.WriteJournal` before it starts. An entry found on open whose
+  revision has not moved names the write that did not land; it becomes one line in
+  :attr:`EmbeddedStore.notices` for the next command to print.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -37,8 +58,14 @@ from graph.schema import (
     rel_properties,
 )
 from graph.store import Row, batches, fetch_rows, timed_out
+from graph.write_journal import WriteJournal
 
 DATABASE_FILE = "graph.lbdb"
+#: The engine's write-ahead log, and where a torn one is kept once the store is recovered.
+WAL_FILE = DATABASE_FILE + ".wal"
+TORN_WAL_FILE = WAL_FILE + ".torn"
+#: What the write in flight is writing (see :mod:`graph.write_journal`).
+JOURNAL_FILE = "write-in-flight.json"
 _LOCK_PID = re.compile(r"held by PID (\d+)")
 
 
@@ -173,20 +200,71 @@ class EmbeddedStore:
             raise StoreUnavailable(
                 f"cannot create the data folder {self.data_dir}: {error}"
             ) from None
-        path = self.data_dir / DATABASE_FILE
-        try:
-            self._database = ladybug.Database(str(path), read_only=read_only)
-        except RuntimeError as error:
-            message = str(error)
-            if "lock" in message.lower():
-                match = _LOCK_PID.search(message)
-                holder = _describe_process(match.group(1)) if match else None
-                raise StoreLocked(str(self.data_dir), holder) from None
-            raise StoreUnavailable(f"cannot open the embedded store {path}: {message}") from None
+        #: One line each for what the user should know about the store as it was opened.
+        self.notices: list[str] = []
+        self._database, torn_wal = self._open_database(self.data_dir / DATABASE_FILE)
         self._write_lock = threading.Lock()
         self._revision: int | None = None
         self._local = threading.local()
         self._connections: list[ladybug.Connection] = []
+        self._journal = WriteJournal(self.data_dir / JOURNAL_FILE)
+        self._settle_interrupted_write(torn_wal)
+
+    # -- opening and recovery ----------------------------------------------------------
+    def _open_database(self, path: Path) -> tuple[ladybug.Database, Path | None]:
+        """The database, and where its torn log was kept if it had to be cut (see above)."""
+        try:
+            return ladybug.Database(str(path), read_only=self.read_only), None
+        except RuntimeError as error:
+            message = str(error)
+        if "lock" in message.lower():
+            match = _LOCK_PID.search(message)
+            holder = _describe_process(match.group(1)) if match else None
+            raise StoreLocked(str(self.data_dir), holder)
+        wal = self.data_dir / WAL_FILE
+        # A torn log shows as a checksum failure, or as a read past its end when the tear
+        # falls on a block boundary: both are retried with replay up to the last commit.
+        if not wal.exists():
+            raise StoreUnavailable(f"cannot open the embedded store {path}: {message}")
+        if self.read_only:
+            raise StoreUnavailable(
+                f"the log of the embedded store {path} cannot be replayed read-only; open it "
+                f"once read-write (any skillgraph command) to recover it: {message}"
+            )
+        kept = self.data_dir / TORN_WAL_FILE
+        try:
+            shutil.copyfile(wal, kept)
+        except OSError as error:
+            raise StoreUnavailable(
+                f"the log of the embedded store {path} cannot be replayed ({message}), and it "
+                f"could not be kept aside before recovery: {error}"
+            ) from None
+        try:
+            return ladybug.Database(str(path), throw_on_wal_replay_failure=False), kept
+        except RuntimeError as error:
+            raise StoreUnavailable(
+                f"cannot open the embedded store {path}, even without the interrupted write "
+                f"at the end of its log (kept as {kept}): {error}"
+            ) from None
+
+    def _settle_interrupted_write(self, torn_wal: Path | None) -> None:
+        """Turn a write the last process did not finish into one line in :attr:`notices`."""
+        kept = f"; the interrupted log is kept as {torn_wal}" if torn_wal else ""
+        pending = self._journal.pending()
+        if pending is not None and self.revision() <= pending.revision:
+            what = " ".join(pending.description.split())  # one line, whatever the file's name
+            self.notices.append(
+                f"{what} was not written: the process writing it stopped "
+                f"(it started at {pending.started_at}); the store holds what was committed "
+                f"before it, so ingest it again{kept}"
+            )
+        elif torn_wal:
+            self.notices.append(
+                "an interrupted write was cut from the end of the store's log: the store "
+                f"holds every write committed before it{kept}"
+            )
+        if pending is not None and not self.read_only:
+            self._journal.end()
 
     # -- connections -------------------------------------------------------------------
     def _connection(self) -> ladybug.Connection:
@@ -210,7 +288,13 @@ class EmbeddedStore:
         """Create missing tables and add columns the schema gained since the store was made."""
         if self.read_only:
             return
-        run = _Executor(self._connection()).run
+        executor = _Executor(self._connection())
+        changes: list[str] = []
+
+        def run(statement: str) -> None:
+            executor.run(statement)
+            changes.append(statement)
+
         with self._write_lock:
             existing = self._existing_tables()
             node_tables: dict[str, dict[str, PropType]] = {
@@ -235,6 +319,8 @@ class EmbeddedStore:
                     continue
                 for prop in props.keys() - self._columns(rel.value):
                     run(f"ALTER TABLE {cypher.q(rel)} ADD {cypher.q(prop)} {props[prop].value}")
+            if changes:
+                self._checkpoint()
 
     # -- reads and writes --------------------------------------------------------------
     def run(
@@ -267,22 +353,42 @@ class EmbeddedStore:
             raise QueryRefused(f"cannot use these parameters: {error}") from None
 
     @contextmanager
-    def transaction(self) -> Iterator[EmbeddedTransaction]:
-        """One write transaction; writers of this process take turns."""
+    def transaction(self, description: str | None = None) -> Iterator[EmbeddedTransaction]:
+        """One write transaction; writers of this process take turns.
+
+        ``description`` (e.g. the file being ingested) names the write in the notice of the
+        next open should the process stop before it commits.
+        """
         if self.read_only:
             raise StoreUnavailable(f"the embedded store {self.data_dir} is open read-only")
         connection = self._connection()
         with self._write_lock:
+            self._journal.begin(description or "a write to the store", revision=self.revision())
+            connection.set_query_timeout(0)  # a read's time limit must not cut a write
             tx = EmbeddedTransaction(connection, _now())
-            tx.run("BEGIN TRANSACTION")
             try:
+                tx.run("BEGIN TRANSACTION")
                 yield tx
                 tx.run(cypher.BUMP_REVISION, {"id": META_ID})
             except BaseException:
-                tx.run("ROLLBACK")
+                # A statement the engine refuses ends its transaction already.
+                with suppress(RuntimeError):
+                    tx.run("ROLLBACK")
+                self._journal.end()
                 raise
-            tx.run("COMMIT")
-            self._revision = None
+            try:
+                tx.run("COMMIT")
+                self._revision = None
+                self._checkpoint()
+            finally:
+                self._journal.end()
+
+    def _checkpoint(self) -> None:
+        """Move what the log holds into the database file, so the log holds no commit."""
+        # Readers on other threads can hold a checkpoint off past the engine's wait; the
+        # commit is safe in the log meanwhile, and the next checkpoint takes it along.
+        with suppress(RuntimeError):
+            _Executor(self._connection()).run("CHECKPOINT")
 
     def revision(self) -> int:
         """The revision, read once and then after each commit.

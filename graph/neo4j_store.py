@@ -99,6 +99,9 @@ class Neo4jStore:
     backend = "neo4j"
 
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
+        #: Always empty: the server rolls back a transaction whose client stopped, so no
+        #: write is left half done for the next process to report.
+        self.notices: list[str] = []
         self.uri = uri
         self.database = database
         self._revision: int | None = None
@@ -160,8 +163,11 @@ class Neo4jStore:
             raise QueryRefused(error.message or str(error)) from None
 
     @contextmanager
-    def transaction(self) -> Iterator[Neo4jTransaction]:
+    def transaction(self, description: str | None = None) -> Iterator[Neo4jTransaction]:
         """One explicit write transaction; rolled back on any exception.
+
+        ``description`` is not needed here: a transaction interrupted with its client is
+        rolled back by the server.
 
         Driver errors become :class:`StoreUnavailable` (connection) or :class:`QueryRefused`.
         """

@@ -43,12 +43,22 @@ class Store(Protocol):
 
     backend: str
 
+    @property
+    def notices(self) -> Sequence[str]:
+        """One line each for what the user should know about the store as it was opened,
+        e.g. a write that a crash interrupted (the next command prints them)."""
+        ...
+
     def ensure_schema(self) -> None:
         """Create (or extend) tables, constraints and indexes from :mod:`graph.schema`."""
         ...
 
-    def transaction(self) -> AbstractContextManager[Transaction]:
-        """A write transaction: commits on normal exit, rolls back on an exception."""
+    def transaction(self, description: str | None = None) -> AbstractContextManager[Transaction]:
+        """A write transaction: commits on normal exit, rolls back on an exception.
+
+        ``description`` says what is written (e.g. a file's name), for the notice of a write
+        that a crash interrupted.
+        """
         ...
 
     def run(

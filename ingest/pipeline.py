@@ -90,7 +90,7 @@ def ingest(
             "fingerprint": parsed.sha256,
         }  # fmt: skip
         try:
-            with store.transaction() as tx:
+            with store.transaction(parsed.report.file) as tx:
                 write_file(tx, parsed, batch, source_row)
         except SkillGraphError as error:
             parsed.report.error = f"could not be written, nothing of it was: {error}"

@@ -15,7 +15,9 @@ router = APIRouter(tags=["health"])
 @router.get("/health", response_model=Health)
 def health(store: StoreDep) -> Health:
     """Whether the store answers, which backend it is, and its revision."""
-    return Health(status="ok", backend=store.backend, revision=store.revision())
+    return Health(
+        status="ok", backend=store.backend, revision=store.revision(), notices=list(store.notices)
+    )
 
 
 @router.get("/stats", response_model=GraphStats, dependencies=[Depends(read_access)])
