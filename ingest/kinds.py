@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from graph.model import DeliveryMode, OrganisationType, PriorityKind
 from graph.schema import NodeKind, RelType, model_for
 from ingest import values
-from ingest.records import CellError, Record, Reference, Target
+from ingest.records import CellError, Record, Reference, RowError, Target, validation_problems
 
 
 class FileKind(StrEnum):
@@ -228,19 +228,35 @@ def kind_from_name(stem: str) -> FileKind | None:
 
 
 def build_record(spec: KindSpec, line: int, cells: Cells) -> Record:
-    """Parse and validate one row; raises :class:`CellError` naming the column."""
+    """Parse and validate one row; raises :class:`RowError` listing every bad cell.
+
+    The parsers stop at the first bad cell, so a failing cell is blanked and the row
+    parsed again until it parses; the model's validation then adds its own problems.
+    """
     assert spec.parse is not None and spec.node is not None
     record_id = cells.get("id", "").strip()
-    if not record_id:
-        raise CellError("id", "is empty")
-    fields, refs = spec.parse(cells)
+    problems = [] if record_id else [CellError("id", "is empty")]
+    trial = dict(cells)
+    while True:
+        try:
+            fields, refs = spec.parse(trial)
+            break
+        except CellError as error:
+            if any(p.column == error.column for p in problems):  # blanking did not help
+                raise RowError(problems) from None
+            problems.append(error)
+            if not trial.get(error.column):
+                raise RowError(problems) from None
+            trial[error.column] = ""
     fields["id"] = record_id
     try:
         validated = model_for(spec.node).model_validate(fields)
     except ValidationError as error:
-        first = error.errors()[0]
-        column = str(first["loc"][0]) if first["loc"] else "id"
-        raise CellError(column, f"{first['msg'].lower()} (got {cells.get(column, '')!r})") from None
+        named = {p.column for p in problems}
+        found = validation_problems(error, {}, cells)
+        problems += [p for p in found if p.column not in named]
+    if problems:
+        raise RowError(problems)
     stated = set(fields)
     data = validated.model_dump(mode="json", include=stated)
     return Record(spec.node, line, data, refs)
