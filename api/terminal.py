@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import networkx as nx
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from api.settings import Settings
 from api.stores import open_store
@@ -18,8 +18,17 @@ from graph.errors import SkillGraphError
 from graph.store import Store
 from queries.projection import project
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# Text from files and from the graph is printed as it is: never read as markup (where
+# ``[/bold]`` raises), as emoji codes (``:100:``) or highlighted. Styles go through
+# :func:`styled`, which never parses its text.
+out = Console(soft_wrap=True, markup=False, emoji=False, highlight=False)
+err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)
+
+
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """A line of plain parts and ``(text, style)`` parts, none of them read as markup."""
+    return Text.assemble(*parts)
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,8 +41,7 @@ def friendly(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except SkillGraphError as error:
-            one_line = escape(" ".join(str(error).split()))
-            err.print(f"[red]error:[/red] {one_line}", highlight=False)
+            err.print(styled(("error:", "red"), " ", " ".join(str(error).split())))
             raise typer.Exit(error.exit_code) from None
 
     return wrapper  # type: ignore[return-value]

@@ -131,13 +131,13 @@ def decode(data: bytes, file: str, encoding: str | None = None) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        name, codec = _likely_encoding(data)
+        likely, likely_codec = _likely_encoding(data)
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        option = f"--encoding {codec}" if codec else "--encoding"
+        option = f"--encoding {likely_codec}" if likely_codec else "--encoding"
         raise InputError(
             f"is not UTF-8 (byte 0x{data[error.start]:02X} at line {line}, column {column}); "
-            f"it looks like {name}: save it as UTF-8, or name its encoding with {option}",
+            f"it looks like {likely}: save it as UTF-8, or name its encoding with {option}",
             file=file,
         ) from None
 
@@ -367,7 +367,10 @@ def read_csv(
             table.problems.extend(problems)
             continue
         table.rows.append(
-            Row(record.line, {c: v.strip() for c, v in zip(table.columns, record.cells)})
+            Row(
+                record.line,
+                {c: v.strip() for c, v in zip(table.columns, record.cells, strict=True)},
+            )
         )
     return table
 
@@ -530,9 +533,7 @@ def check_workbook(data: bytes, file: str, limits: ReadLimits = DEFAULT_LIMITS) 
                 _check_dimension(archive, member.filename, file, limits)
 
 
-def _check_dimension(
-    archive: zipfile.ZipFile, member: str, file: str, limits: ReadLimits
-) -> None:
+def _check_dimension(archive: zipfile.ZipFile, member: str, file: str, limits: ReadLimits) -> None:
     with archive.open(member) as sheet:
         head = sheet.read(1 << 14)
     found = _DIMENSION.search(head)
@@ -623,7 +624,7 @@ def read_xlsx(data: bytes, file: str, *, limits: ReadLimits = DEFAULT_LIMITS) ->
             if number > limits.max_rows + 1:
                 raise _too_many_rows(file, limits)
             saved = next(formula_rows, ())
-            cells = {c: _cell(v) for c, v in zip(table.columns, values)}
+            cells = {c: _cell(v) for c, v in zip(table.columns, values, strict=False)}
             problems: list[Problem] = []
             for index, cell in enumerate(saved):
                 if cell.data_type == "f" and index < len(values) and values[index] is None:

@@ -114,7 +114,7 @@ async def ingest_files(
         options = SourceOptions(tuple(keyword or ()), tuple(topic or ()), poll_mapping)
         report = await run_in_threadpool(
             ingest, store, paths, kind=kind, source=source, options=options,
-            review_file=review_path(settings),
+            review_file=review_path(settings), limits=settings.read_limits(),
         )  # fmt: skip
         # Report the names as uploaded, never the server's folders.
         report.review_file = Path(report.review_file).name if report.review_file else None
