@@ -118,6 +118,22 @@ class RowError(CellError):
         super().__init__(first.column, f"{first}{rest}")
 
 
+class RowCells(dict[str, str]):
+    """The cells of one row and the problems found in them so far.
+
+    A parser notes a bad cell with :meth:`refuse` and goes on, so that one bad cell
+    does not hide the next; the row is refused once it is parsed.
+    """
+
+    def __init__(self, cells: Mapping[str, str]) -> None:
+        super().__init__(cells)
+        self.problems: list[CellError] = []
+
+    def refuse(self, problem: CellError) -> None:
+        """Note a bad cell; its value is taken as missing."""
+        self.problems.append(problem)
+
+
 def validation_problems(
     error: ValidationError, columns: Mapping[str, str], cells: Mapping[str, str]
 ) -> list[CellError]:

@@ -38,10 +38,10 @@ class ReadLimits:
     """
 
     max_file_bytes: int = 200 * _MB
-    max_rows: int = 1_000_000
+    max_rows: int = 500_000
     max_cell_chars: int = 100_000
     max_json_depth: int = 32
-    max_xlsx_uncompressed_bytes: int = 500 * _MB
+    max_xlsx_uncompressed_bytes: int = 300 * _MB
     max_xlsx_shared_strings_bytes: int = 100 * _MB
     max_xlsx_members: int = 1_000
 
@@ -128,6 +128,11 @@ def decode(data: bytes, file: str, encoding: str | None = None) -> str:
                     f"(byte {error.start} cannot be read)",
                     file=file,
                 ) from None
+    if b"\0" in data:  # valid UTF-8, but no text file holds NUL characters
+        likely, likely_codec = _likely_encoding(data)
+        found = f"it looks like {likely}" if likely.startswith("UTF-16") else "it is not text"
+        option = f": name its encoding with --encoding {likely_codec}" if likely_codec else ""
+        raise InputError(f"holds NUL bytes, so {found}{option}", file=file)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -223,8 +228,10 @@ class _Record:
 
     line: int
     cells: list[str]
-    #: A quote that never closes, or closes in the middle of a cell.
-    broken: str | None = None
+    #: The index of a cell whose quote closes in the middle of it.
+    broken: int | None = None
+    #: Whether a quote opened and the file ended before it closed.
+    unclosed: bool = False
     #: The first quoted cell that ran past a line end: its line, its cell index, and
     #: where the line after it starts (to read on from there).
     spill: tuple[int, int, int] | None = None
@@ -243,6 +250,7 @@ class _CsvScanner:
         self.delimiter = delimiter
         d = re.escape(delimiter)
         self._bare = re.compile(f'[^{d}"\\r\\n][^{d}\\r\\n]*|')
+        self._rest = re.compile(f"[^{d}\\r\\n]*")
         self.pos = 0
         self.line = 1
 
@@ -271,7 +279,7 @@ class _CsvScanner:
                 opened = line
                 match = _QUOTED.match(text, i)
                 if match is None:
-                    record.broken = "never closed"
+                    record.unclosed = True
                     record.spill = (opened, len(record.cells), _next_line(text, i))
                     self.pos, self.line = n, line + _line_breaks(text[i:]) + 1
                     return record
@@ -282,9 +290,14 @@ class _CsvScanner:
                 line += breaks
                 i = match.end()
                 if i < n and text[i] not in (delimiter, "\r", "\n"):
-                    record.broken = "closed in the middle of the cell"
-                    skipped = _EOL.search(text, i)
-                    i = skipped.start() if skipped else n
+                    # Read on to the cell's end as the csv module does, so the cells after it
+                    # keep their columns.
+                    if record.broken is None:
+                        record.broken = len(record.cells)
+                    rest = self._rest.match(text, i)
+                    assert rest is not None
+                    value += rest.group()
+                    i = rest.end()
             else:
                 bare = self._bare.match(text, i)
                 assert bare is not None  # the pattern also matches the empty cell
@@ -329,32 +342,39 @@ def read_csv(
     header = next(records, None)
     if header is None:
         raise InputError("is empty", file=file)
-    if header.broken or header.spill:
+    if header.unclosed or header.broken is not None or header.spill:
         raise InputError("has a quote in its header row that does not close on it", file=file)
     table = Table(file, _check_header(header.cells, file))
     width = len(table.columns)
     counted = 0
     for record in records:
-        if not record.broken and not any(cell.strip() for cell in record.cells):
+        if not record.unclosed and not any(cell.strip() for cell in record.cells):
             continue
         counted += 1
         if counted > limits.max_rows:
             raise _too_many_rows(file, limits)
-        if record.spill and (record.broken or len(record.cells) != width):
+        broken = record.unclosed or record.broken is not None or len(record.cells) != width
+        if record.spill and broken:
             line, index, resume = record.spill
             table.problems.append(
                 Problem(
                     line,
-                    f"the quote opened in this cell is not closed on line {line}, and the "
-                    "record it starts is broken there; the lines after it are read as rows",
+                    "has a quote that opens here and does not close on this line; it is taken "
+                    "as unterminated, and the lines after it are read as rows",
                     _column_name(table.columns, index),
                 )
             )
             scanner.seek(resume, line + 1)
             continue
         problems: list[Problem] = []
-        if record.broken:
-            problems.append(Problem(record.line, f"has a quote {record.broken}"))
+        if record.broken is not None:
+            problems.append(
+                Problem(
+                    record.line,
+                    "has text after the quote that closes this cell",
+                    _column_name(table.columns, record.broken),
+                )
+            )
         if len(record.cells) != width:
             problems.append(
                 Problem(record.line, f"has {len(record.cells)} cells but the header has {width}")
