@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -399,3 +402,41 @@ def test_a_hostile_workbook_is_a_report_line_not_a_crash(store: Store, tmp_path:
     [file] = ingest(store, [path]).files
     assert not file.readable and "5,000,000 rows" in (file.error or "")
     assert graph_stats(store).sources == []
+
+
+# --- the settings reach the readers ------------------------------------------------------
+
+
+def test_over_http_hostile_files_are_report_lines_and_the_bounds_are_settings(
+    tmp_path: Path,
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    settings = Settings(data_dir=tmp_path / "graph", api_key="k", max_rows=2)
+    files = [
+        ("files", ("deep.json", b"[" * 100_000, "application/json")),
+        ("files", ("members.csv", (HEADER + GOOD * 3).encode(), "text/csv")),
+    ]
+    with TestClient(create_app(settings)) as client:
+        response = client.post("/ingest", files=files, data={"kind": "members"},
+                               headers={"X-API-Key": "k"})  # fmt: skip
+    assert response.status_code == 200, response.text
+    deep, members = response.json()["files"]
+    assert deep["file"] == "deep.json" and "deeper than 32 levels" in deep["error"]
+    assert members["file"] == "members.csv" and "more than 2 rows" in members["error"]
+
+
+def test_the_cli_reads_the_bounds_from_its_settings(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "m-1,A rather long name,oem,DE,,,,,\n" + LATER)
+    env = {**os.environ, "SKILLGRAPH_DATA_DIR": str(tmp_path / "store"),
+           "SKILLGRAPH_STORE": "embedded", "SKILLGRAPH_MAX_CELL_CHARS": "10"}  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "api.cli", "ingest", "--json", str(path)],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    [file] = json.loads(result.stdout)["files"]
+    assert [r["location"] for r in file["rejected"]] == [f"{path}:2"]
+    assert file["rows_written"] == 1
