@@ -251,7 +251,10 @@ def _read_source(
         return FileReport(file=str(path), kind=layout.name, readable=False,
                           error="a poll export needs a mapping file (--mapping poll-mapping.yaml)")  # fmt: skip
     try:
-        table = read_table(path, encoding=encoding, delimiter=delimiter, limits=limits)
+        # A published file is read as it is published: ESCO ends rows at their last value.
+        table = read_table(
+            path, encoding=encoding, delimiter=delimiter, limits=limits, short_rows=True
+        )
     except InputError as error:
         return FileReport(file=str(path), kind=layout.name, readable=False, error=error.reason)
     report = FileReport(file=str(path), kind=layout.name, rows_read=_rows_read(table))

@@ -325,12 +325,19 @@ def _column_name(columns: list[str], index: int) -> str:
 
 
 def read_csv(
-    text: str, file: str, delimiter: str = ",", *, limits: ReadLimits = DEFAULT_LIMITS
+    text: str,
+    file: str,
+    delimiter: str = ",",
+    *,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    short_rows: bool = False,
 ) -> Table:
     """Parse CSV text; each row keeps the line its record starts on.
 
     A row with more or fewer cells than the header, an over-long cell or a broken quote
-    is refused with its line; the rest of the file is read. A quoted cell may run over
+    is refused with its line; the rest of the file is read. With ``short_rows`` a row
+    may stop after its last cell that holds something (published files such as ESCO's
+    ``skillsHierarchy_en.csv`` do), the cells it leaves out read as empty. A quoted cell may run over
     line ends (a multi-line description). When it leaves its record with the wrong
     number of cells, or closes in the middle of a cell, or never closes, the quote is
     taken as unterminated: the row is refused at the line where the quote opened and
@@ -353,7 +360,8 @@ def read_csv(
         counted += 1
         if counted > limits.max_rows:
             raise _too_many_rows(file, limits)
-        broken = record.unclosed or record.broken is not None or len(record.cells) != width
+        misfit = len(record.cells) > width or (len(record.cells) < width and not short_rows)
+        broken = record.unclosed or record.broken is not None or misfit
         if record.spill and broken:
             line, index, resume = record.spill
             table.problems.append(
@@ -375,7 +383,7 @@ def read_csv(
                     _column_name(table.columns, record.broken),
                 )
             )
-        if len(record.cells) != width:
+        if misfit:
             problems.append(
                 Problem(record.line, f"has {len(record.cells)} cells but the header has {width}")
             )
@@ -386,12 +394,9 @@ def read_csv(
         if problems:
             table.problems.extend(problems)
             continue
-        table.rows.append(
-            Row(
-                record.line,
-                {c: v.strip() for c, v in zip(table.columns, record.cells, strict=True)},
-            )
-        )
+        cells = dict.fromkeys(table.columns, "")
+        cells.update((c, v.strip()) for c, v in zip(table.columns, record.cells, strict=False))
+        table.rows.append(Row(record.line, cells))
     return table
 
 
@@ -703,8 +708,12 @@ def read_table(
     encoding: str | None = None,
     delimiter: str = ",",
     limits: ReadLimits = DEFAULT_LIMITS,
+    short_rows: bool = False,
 ) -> Table:
-    """Read a CSV, JSON or XLSX file by its suffix, within ``limits``."""
+    """Read a CSV, JSON or XLSX file by its suffix, within ``limits``.
+
+    ``short_rows`` lets a CSV row leave out its trailing empty cells (see :func:`read_csv`).
+    """
     file = str(path)
     data = _read_bytes(path, limits)
     if not data.strip():
@@ -716,7 +725,7 @@ def read_table(
     if suffix == ".json":
         return read_json(text, file, limits=limits)
     if suffix == ".csv":
-        return read_csv(text, file, delimiter, limits=limits)
+        return read_csv(text, file, delimiter, limits=limits, short_rows=short_rows)
     raise InputError(
         f"has a type that cannot be read ({suffix or 'no suffix'}); use CSV, JSON or XLSX",
         file=file,

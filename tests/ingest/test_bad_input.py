@@ -56,6 +56,16 @@ def test_a_row_with_too_few_cells_is_refused_with_its_line(tmp_path: Path) -> No
     assert _lines(path) == [2, 4]
 
 
+def test_a_published_file_may_end_its_rows_at_their_last_value(tmp_path: Path) -> None:
+    path = tmp_path / "skillsHierarchy_en.csv"
+    path.write_text("uri,label,code,note\nu-1,skills,S\nu-2,x,L,n,extra\n", encoding="utf-8")
+    table = read_table(path, short_rows=True)
+    assert [(r.line, r.cells) for r in table.rows] == [
+        (2, {"uri": "u-1", "label": "skills", "code": "S", "note": ""})
+    ]
+    assert [(p.line, p.reason) for p in table.problems] == [(3, "has 5 cells but the header has 4")]
+
+
 def test_an_over_long_cell_refuses_its_row_naming_line_and_column(tmp_path: Path) -> None:
     path = _csv(tmp_path, GOOD + "m-2," + "x" * 5_000_000 + ",oem,DE,,,,,\n" + LATER)
     [(line, column, reason)] = _problems(path)
