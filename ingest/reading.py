@@ -12,7 +12,7 @@ from graph.errors import InputError
 from graph.schema import NodeKind, RelType
 from ingest import sources
 from ingest.kinds import SPECS, FileKind, build_record, kind_from_name
-from ingest.records import CellError, PollAnswer, Record
+from ingest.records import CellError, PollAnswer, Record, RowError
 from ingest.report import FileReport, Rejection, rejected_rows, rejections
 from ingest.sources import Layout, SourceFormat, SourceOptions
 from ingest.tables import DEFAULT_LIMITS, SUPPORTED_SUFFIXES, ReadLimits, Table, read_table
@@ -135,20 +135,23 @@ def _table_rejections(table: Table) -> list[Rejection]:
 
 
 def _poll_answer(line: int, cells: dict[str, str]) -> PollAnswer:
+    problems: list[CellError] = []
     kind = cells.get("question_kind", "").strip().lower()
     if kind not in {"blocker", "goal"}:
-        raise CellError("question_kind", f"{kind!r} is not one of blocker, goal")
+        problems.append(CellError("question_kind", f"{kind!r} is not one of blocker, goal"))
     answer = cells.get("answer", "").strip()
     if not answer:
-        raise CellError("answer", "is empty")
+        problems.append(CellError("answer", "is empty"))
     submitted = cells.get("submitted_at", "")
     if submitted:
         try:
             datetime.fromisoformat(submitted)
         except ValueError:
-            raise CellError(
-                "submitted_at", f"{submitted!r} is not an ISO 8601 date or time"
-            ) from None
+            problems.append(
+                CellError("submitted_at", f"{submitted!r} is not an ISO 8601 date or time")
+            )
+    if problems:
+        raise RowError(problems)
     return PollAnswer(line, cells.get("respondent", "").strip(), kind, answer)
 
 

@@ -369,6 +369,18 @@ def test_every_problem_of_a_row_is_listed(store: Store, tmp_path: Path) -> None:
     assert sorted(r.column or "" for r in file.rejected) == ["country", "joined", "type"]
 
 
+@pytest.mark.parametrize("budget", ["1e400", "inf", "-Infinity", "NaN"])
+def test_a_non_finite_number_in_a_csv_cell_is_rejected_with_its_column(
+    store: Store, tmp_path: Path, budget: str
+) -> None:
+    path = tmp_path / "projects.csv"
+    path.write_text(f"id,title,budget_eur\np-1,A,1000\np-2,B,{budget}\n", encoding="utf-8")
+    [file] = ingest(store, [path]).files
+    assert [(r.location, r.column) for r in file.rejected] == [(f"{path}:3", "budget_eur")]
+    assert "not a finite number" in file.rejected[0].reason
+    assert store.run("MATCH (p:Project) RETURN p.budget_eur AS b") == [{"b": 1000.0}]
+
+
 def test_every_model_error_of_a_row_is_listed(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "training_offers.csv"
     path.write_text(
