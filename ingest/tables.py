@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import itertools
 import json
 import math
 import re
@@ -610,7 +611,6 @@ def read_xlsx(data: bytes, file: str, *, limits: ReadLimits = DEFAULT_LIMITS) ->
     naming the cell.
     """
     import openpyxl
-    from openpyxl.utils import get_column_letter
 
     check_workbook(data, file, limits)
     try:
@@ -620,6 +620,24 @@ def read_xlsx(data: bytes, file: str, *, limits: ReadLimits = DEFAULT_LIMITS) ->
         raise InputError(
             f"is not a readable XLSX workbook ({type(error).__name__})", file=file
         ) from None
+    try:
+        return _read_sheet(workbook, sheet, data, file, limits)
+    except InputError:
+        raise
+    except Exception as error:  # a damaged sheet fails while it is streamed
+        raise InputError(
+            f"is not a readable XLSX workbook ({type(error).__name__} in its first sheet)",
+            file=file,
+        ) from None
+    finally:
+        workbook.close()
+
+
+def _read_sheet(workbook: Any, sheet: Any, data: bytes, file: str, limits: ReadLimits) -> Table:
+    """The rows of an opened workbook's first sheet (see :func:`read_xlsx`)."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
     formulas: Any = None
     try:
         rows = sheet.iter_rows(values_only=True)
@@ -627,7 +645,8 @@ def read_xlsx(data: bytes, file: str, *, limits: ReadLimits = DEFAULT_LIMITS) ->
         columns = [_cell(c) for c in header or ()]
         while columns and not columns[-1]:
             columns.pop()
-        if not columns and any(any(v is not None for v in values) for values in rows):
+        rest = itertools.islice(rows, limits.max_rows)
+        if not columns and any(any(v is not None for v in values) for values in rest):
             raise InputError("has an empty header row", file=file)
         if not columns:
             others = workbook.sheetnames[1:]
@@ -681,7 +700,6 @@ def read_xlsx(data: bytes, file: str, *, limits: ReadLimits = DEFAULT_LIMITS) ->
                 table.rows.append(Row(number, cells))
         return table
     finally:
-        workbook.close()
         if formulas is not None:
             formulas.close()
 

@@ -310,6 +310,13 @@ def test_a_file_that_is_not_a_zip_is_one_line(tmp_path: Path) -> None:
         read_table(path)
 
 
+def test_a_damaged_sheet_is_one_line(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "members.xlsx", [["id", "name"], ["m-1", "A"]])
+    _rewrite(path, "xl/worksheets/sheet1.xml", _sheet_xml(path)[:-60])
+    with pytest.raises(InputError, match="not a readable XLSX workbook"):
+        read_table(path)
+
+
 def test_data_on_another_sheet_is_mentioned_when_the_first_is_empty(tmp_path: Path) -> None:
     path = _workbook(tmp_path / "members.xlsx", [], "Members", "Notes")
     with pytest.raises(InputError) as caught:
