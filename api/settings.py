@@ -10,7 +10,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from ingest.tables import DEFAULT_LIMITS as _LIMITS
-from ingest.tables import ReadLimits
+from ingest.tables import MAX_JSON_DEPTH, ReadLimits
 
 _MB = 1 << 20
 
@@ -43,7 +43,10 @@ class Settings(BaseSettings):
         _LIMITS.max_cell_chars, gt=0, validation_alias="SKILLGRAPH_MAX_CELL_CHARS"
     )
     max_json_depth: int = Field(
-        _LIMITS.max_json_depth, gt=1, validation_alias="SKILLGRAPH_MAX_JSON_DEPTH"
+        _LIMITS.max_json_depth,
+        gt=1,
+        le=MAX_JSON_DEPTH,
+        validation_alias="SKILLGRAPH_MAX_JSON_DEPTH",
     )
     max_xlsx_expanded_mb: float = Field(
         _LIMITS.max_xlsx_uncompressed_bytes / _MB,

@@ -29,6 +29,10 @@ SUPPORTED_SUFFIXES = (".csv", ".json", ".xlsx")
 _MB = 1 << 20
 
 
+#: Deeper JSON would meet Python's recursion limit in the parser.
+MAX_JSON_DEPTH = 500
+
+
 @dataclass(frozen=True)
 class ReadLimits:
     """Bounds on what one file may cost to read; a file over one is refused whole.
@@ -45,6 +49,10 @@ class ReadLimits:
     max_xlsx_uncompressed_bytes: int = 300 * _MB
     max_xlsx_shared_strings_bytes: int = 100 * _MB
     max_xlsx_members: int = 1_000
+
+    def __post_init__(self) -> None:
+        if not 1 < self.max_json_depth <= MAX_JSON_DEPTH:
+            raise ValueError(f"max_json_depth must be between 2 and {MAX_JSON_DEPTH}")
 
 
 DEFAULT_LIMITS = ReadLimits()
