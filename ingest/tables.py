@@ -10,6 +10,7 @@ bound of :class:`ReadLimits` crossed), as an :class:`~graph.errors.InputError`.
 from __future__ import annotations
 
 import codecs
+import csv
 import io
 import itertools
 import json
@@ -272,12 +273,29 @@ class _CsvScanner:
         while self.pos < len(text):
             eol = _EOL.search(text, self.pos)
             end, after = (eol.start(), eol.end()) if eol else (len(text), len(text))
+            cells: list[str] | None
             if text.find('"', self.pos, end) < 0:
-                record = _Record(self.line, text[self.pos : end].split(self.delimiter))
+                cells = text[self.pos : end].split(self.delimiter)
+            else:
+                cells = self._whole_line(text[self.pos : end])
+            if cells is None:
+                yield self._quoted_record()
+            else:
+                record = _Record(self.line, cells)
                 self.pos, self.line = after, self.line + 1
                 yield record
-            else:
-                yield self._quoted_record()
+
+    def _whole_line(self, line: str) -> list[str] | None:
+        """The cells of a line that is a whole record of well-formed quoted cells, or None.
+
+        The csv module, strict, parses such a line at C speed; it refuses a quote still
+        open at the line's end or closed in the middle of a cell, and a cell past its size
+        limit, which the careful scan then reads.
+        """
+        try:
+            return next(csv.reader((line,), delimiter=self.delimiter, strict=True))
+        except csv.Error:
+            return None
 
     def _quoted_record(self) -> _Record:
         text, n, delimiter = self.text, len(self.text), self.delimiter
@@ -396,15 +414,16 @@ def read_csv(
             problems.append(
                 Problem(record.line, f"has {len(record.cells)} cells but the header has {width}")
             )
-        for index, value in enumerate(record.cells):
-            long = _long_cell(record.line, _column_name(table.columns, index), value, limits)
-            if long:
-                problems.append(long)
+        if max(map(len, record.cells)) > limits.max_cell_chars:
+            for index, value in enumerate(record.cells):
+                long = _long_cell(record.line, _column_name(table.columns, index), value, limits)
+                if long:
+                    problems.append(long)
         if problems:
             table.problems.extend(problems)
             continue
-        cells = dict.fromkeys(table.columns, "")
-        cells.update((c, v.strip()) for c, v in zip(table.columns, record.cells, strict=False))
+        values = record.cells + [""] * (width - len(record.cells))
+        cells = dict(zip(table.columns, map(str.strip, values), strict=True))
         table.rows.append(Row(record.line, cells))
     return table
 
