@@ -252,8 +252,12 @@ def _line_breaks(text: str) -> int:
 
 
 class _CsvScanner:
-    """CSV records with their lines: lines without a quote are split directly; a quoted
-    cell is matched as RFC 4180 writes it, and may run over line ends."""
+    """CSV records with their lines, as RFC 4180 writes them.
+
+    A line without a quote is split; a line of well-formed quoted cells goes through the
+    csv module; anything else (a quoted cell over line ends, a broken quote) is scanned
+    cell by cell, noting where each quote opened.
+    """
 
     def __init__(self, text: str, delimiter: str) -> None:
         self.text = text
