@@ -268,7 +268,7 @@ def _join(
     if source_id not in state.sources:
         state.sources.append(source_id)
         state.merges.append(
-            f"{source_id} {parsed.path.name}: {mention.name!r} ({mention.country or '-'}) "
+            f"{source_id} {parsed.name}: {mention.name!r} ({mention.country or '-'}) "
             f"from {mention.origin}, joined by {evidence}"
         )
         parsed.report.merged.append(

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from graph.errors import InputError
 from graph.schema import NodeKind, RelType
@@ -53,6 +53,11 @@ class ParsedFile:
     spec_kind: FileKind | None = None
     #: Ids of the existing nodes a link-only file (``Record.subject``) names.
     owned_ids: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The file's name without folders, as its Source node keeps it."""
+        return PurePath(self.report.file).name or self.report.file
 
 
 def expand(
@@ -162,9 +167,13 @@ def read_file(
     *,
     source: SourceFormat | None = None,
     options: SourceOptions | None = None,
+    name: str | None = None,
     limits: ReadLimits = DEFAULT_LIMITS,
 ) -> ParsedFile | FileReport:
     """Read and validate one file, or return the report of why it cannot be used.
+
+    ``name`` is what the file is known by when it is stored under another (an upload): its
+    kind comes from it and the report and the rows' locations name it. It defaults to the path.
 
     A file of a published layout (``source``, or detected from its header unless
     ``kind`` is given) is read by its reader in :mod:`ingest.sources`; any other file is
@@ -172,12 +181,14 @@ def read_file(
     reading the file may cost.
     """
     options = options or SourceOptions()
+    label = name or str(path)
+    stem = PurePath(label).stem
     if kind is None:
         header = sources.sniff(path, encoding, limits)
         columns = header.columns if header else []
         layout = sources.choose(source, columns) if source else sources.detect(columns)
         if layout is None and source is None and options.poll_mapping is not None:
-            named = kind_from_name(path.stem)
+            named = kind_from_name(stem)
             canonical_poll = named is FileKind.POLL_RESPONSES and "question_kind" in columns
             if (
                 header
@@ -186,26 +197,27 @@ def read_file(
             ):
                 layout = sources.choose(SourceFormat.POLL, columns)
         if source and header and layout is None:
-            return FileReport(file=str(path), kind=source.value, readable=False,
+            return FileReport(file=label, kind=source.value, readable=False,
                               error=f"does not have the columns of a {source.value} file")  # fmt: skip
         if layout is not None and header is not None:
-            return _read_source(path, layout, header.delimiter, encoding, options, limits)
+            return _read_source(path, label, layout, header.delimiter, encoding, options, limits)
         if source:
-            return FileReport(file=str(path), kind=source.value, readable=False,
+            return FileReport(file=label, kind=source.value, readable=False,
                               error=f"cannot be read as a {source.value} file (CSV or XLSX)")  # fmt: skip
-    file_kind = kind or kind_from_name(path.stem)
+    file_kind = kind or kind_from_name(stem)
     if file_kind is None:
         kinds = ", ".join(k.value for k in FileKind)
         return FileReport(
-            file=str(path), readable=False,
+            file=label, readable=False,
             error=f"its kind is not clear from its name; name it after one of {kinds} or pass --kind",
         )  # fmt: skip
     try:
         table = read_table(path, encoding=encoding, limits=limits)
     except InputError as error:
-        return FileReport(file=str(path), kind=file_kind, readable=False, error=error.reason)
+        return FileReport(file=label, kind=file_kind, readable=False, error=error.reason)
+    table.file = label
     spec = SPECS[file_kind]
-    report = FileReport(file=str(path), kind=file_kind, rows_read=_rows_read(table))
+    report = FileReport(file=label, kind=file_kind, rows_read=_rows_read(table))
     report.rejected = _table_rejections(table)
     if _refused_for_missing_columns(report, spec.required, table):
         return report
@@ -243,6 +255,7 @@ def _rows_read(table: Table) -> int:
 
 def _read_source(
     path: Path,
+    label: str,
     layout: Layout,
     delimiter: str,
     encoding: str | None,
@@ -251,7 +264,7 @@ def _read_source(
 ) -> ParsedFile | FileReport:
     """Read a file of a published layout through its reader."""
     if layout.poll and options.poll_mapping is None:
-        return FileReport(file=str(path), kind=layout.name, readable=False,
+        return FileReport(file=label, kind=layout.name, readable=False,
                           error="a poll export needs a mapping file (--mapping poll-mapping.yaml)")  # fmt: skip
     try:
         # A published file is read as it is published: ESCO ends rows at their last value.
@@ -259,8 +272,9 @@ def _read_source(
             path, encoding=encoding, delimiter=delimiter, limits=limits, short_rows=True
         )
     except InputError as error:
-        return FileReport(file=str(path), kind=layout.name, readable=False, error=error.reason)
-    report = FileReport(file=str(path), kind=layout.name, rows_read=_rows_read(table))
+        return FileReport(file=label, kind=layout.name, readable=False, error=error.reason)
+    table.file = label
+    report = FileReport(file=label, kind=layout.name, rows_read=_rows_read(table))
     if _refused_for_missing_columns(report, sources.required(layout, options), table):
         return report
     read = sources.read(layout, table, options)
