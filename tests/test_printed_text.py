@@ -55,3 +55,17 @@ def test_an_error_naming_a_file_with_markup_is_one_plain_line(tmp_path: Path) ->
     result = run(["ingest", str(missing)], tmp_path / "store")
     assert result.returncode == 2
     assert result.stderr == f"error: {missing}: does not exist\n"
+
+
+def test_control_characters_in_user_text_are_written_out_not_sent_to_the_terminal() -> None:
+    file = FileReport(
+        file="a\x1b]0;owned\x07.csv",
+        kind="members",
+        rejected=[Rejection(location="a.csv:2", reason="\x1b[2J\rcleared\ttab")],
+    )
+    with out.capture() as captured:
+        print_report(IngestReport(files=[file]))
+    text = captured.get()
+    assert "\x1b" not in text and "\r" not in text and "\x07" not in text
+    assert "a\\x1b]0;owned\\x07.csv (members)" in text
+    assert "rejected a.csv:2: \\x1b[2J\\x0dcleared" in text  # the tab stays a tab (spaces)
