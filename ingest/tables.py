@@ -17,6 +17,7 @@ import json
 import math
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -561,33 +562,44 @@ def check_workbook(data: bytes, file: str, limits: ReadLimits = DEFAULT_LIMITS) 
     directory and the dimension its sheets declare, before any of it is expanded."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, ValueError):
         raise InputError("is not a readable XLSX workbook (not a zip archive)", file=file) from None
-    with archive:
-        members = archive.infolist()
-        if len(members) > limits.max_xlsx_members:
-            raise InputError(
-                f"holds {len(members):,} parts; a workbook may hold {limits.max_xlsx_members:,}",
-                file=file,
-            )
-        expanded = sum(member.file_size for member in members)
-        if expanded > limits.max_xlsx_uncompressed_bytes:
-            raise InputError(
-                f"expands to {expanded / _MB:,.0f} MB; a workbook may expand to "
-                f"{limits.max_xlsx_uncompressed_bytes / _MB:,.0f} MB",
-                file=file,
-            )
-        for member in members:
-            name = member.filename.lower()
-            if name.endswith("sharedstrings.xml"):
-                if member.file_size > limits.max_xlsx_shared_strings_bytes:
-                    raise InputError(
-                        f"has {member.file_size / _MB:,.0f} MB of shared strings; a workbook "
-                        f"may have {limits.max_xlsx_shared_strings_bytes / _MB:,.0f} MB",
-                        file=file,
-                    )
-            elif name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                _check_dimension(archive, member.filename, file, limits)
+    try:
+        with archive:
+            _check_archive(archive, file, limits)
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as error:
+        # A damaged, encrypted or oddly compressed part.
+        raise InputError(
+            f"is not a readable XLSX workbook ({type(error).__name__} in its zip archive)",
+            file=file,
+        ) from None
+
+
+def _check_archive(archive: zipfile.ZipFile, file: str, limits: ReadLimits) -> None:
+    members = archive.infolist()
+    if len(members) > limits.max_xlsx_members:
+        raise InputError(
+            f"holds {len(members):,} parts; a workbook may hold {limits.max_xlsx_members:,}",
+            file=file,
+        )
+    expanded = sum(member.file_size for member in members)
+    if expanded > limits.max_xlsx_uncompressed_bytes:
+        raise InputError(
+            f"expands to {expanded / _MB:,.0f} MB; a workbook may expand to "
+            f"{limits.max_xlsx_uncompressed_bytes / _MB:,.0f} MB",
+            file=file,
+        )
+    for member in members:
+        name = member.filename.lower()
+        if name.endswith("sharedstrings.xml"):
+            if member.file_size > limits.max_xlsx_shared_strings_bytes:
+                raise InputError(
+                    f"has {member.file_size / _MB:,.0f} MB of shared strings; a workbook "
+                    f"may have {limits.max_xlsx_shared_strings_bytes / _MB:,.0f} MB",
+                    file=file,
+                )
+        elif name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            _check_dimension(archive, member.filename, file, limits)
 
 
 def _check_dimension(archive: zipfile.ZipFile, member: str, file: str, limits: ReadLimits) -> None:

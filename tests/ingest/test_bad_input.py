@@ -317,6 +317,20 @@ def test_a_damaged_sheet_is_one_line(tmp_path: Path) -> None:
         read_table(path)
 
 
+def test_a_workbook_with_a_corrupt_compressed_part_is_one_line(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["id", "name"], *[[f"m-{i}", f"name {i}"] for i in range(300)]]
+    path = _workbook(tmp_path / "members.xlsx", rows)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for offset in range(start + 2, start + info.compress_size - 2):
+        data[offset] ^= 0x5A
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputError, match="not a readable XLSX workbook"):
+        read_table(path)
+
+
 def test_data_on_another_sheet_is_mentioned_when_the_first_is_empty(tmp_path: Path) -> None:
     path = _workbook(tmp_path / "members.xlsx", [], "Members", "Notes")
     with pytest.raises(InputError) as caught:
