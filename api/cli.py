@@ -10,13 +10,14 @@ from typing import Annotated, Any
 
 import typer
 from pydantic import SecretStr
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
 from api.report_cli import report_app
 from api.settings import Settings, get_settings
 from api.stores import review_path
-from api.terminal import err, friendly, out, store_from
+from api.terminal import err, friendly, out, store_from, styled
 from api.viz_cli import viz
 from ingest.kinds import FileKind
 from ingest.pipeline import ingest as run_ingest
@@ -46,66 +47,59 @@ app.command()(viz)
 def print_report(report: IngestReport) -> None:
     """The ingest report as people read it."""
     for file in report.files:
-        head = f"[bold]{file.file}[/bold] ({file.kind or 'unknown kind'}): "
+        head = ((file.file, "bold"), f" ({file.kind or 'unknown kind'}): ")
         if file.kind is None and file.notice:
-            out.print(head + file.notice, highlight=False)
+            out.print(styled(*head, file.notice))
             continue
         if file.error:
-            out.print(head + f"[red]{file.error}[/red]", highlight=False)
+            out.print(styled(*head, (file.error, "red")))
             continue
         skipped = f", {file.rows_skipped} skipped" if file.rows_skipped else ""
         out.print(
-            head + f"{file.rows_read} read, {file.rows_written} written, "
-            f"{file.rows_rejected} rejected{skipped}",
-            highlight=False,
+            styled(
+                *head,
+                f"{file.rows_read} read, {file.rows_written} written, "
+                f"{file.rows_rejected} rejected{skipped}",
+            )
         )
         if file.notice:
-            out.print(f"  note: {file.notice}", highlight=False)
+            out.print(f"  note: {file.notice}")
         for rejection in file.rejected:
             column = f" column {rejection.column}:" if rejection.column else ""
-            out.print(
-                f"  rejected {rejection.location}:{column} {rejection.reason}", highlight=False
-            )
+            out.print(f"  rejected {rejection.location}:{column} {rejection.reason}")
         for match in file.fuzzy_matches:
             out.print(
                 f"  matched {match.location} {match.column} {match.value!r} to "
-                f"{match.matched_id} ({match.matched_name}, similarity {match.score})",
-                highlight=False,
+                f"{match.matched_id} ({match.matched_name}, similarity {match.score})"
             )
         for missing in file.unresolved:
             out.print(
-                f"  unresolved {missing.location} {missing.column} {missing.value!r}: not linked",
-                highlight=False,
+                f"  unresolved {missing.location} {missing.column} {missing.value!r}: not linked"
             )
         for created in file.organisations_created[:50]:
-            out.print(f"  new non-member organisation {created}", highlight=False)
+            out.print(f"  new non-member organisation {created}")
         if len(file.organisations_created) > 50:
             out.print(
                 f"  ... and {len(file.organisations_created) - 50} more new organisations "
-                "(--json lists them all)",
-                highlight=False,
+                "(--json lists them all)"
             )
         for merge in file.merged:
             out.print(
                 f"  merged {merge.location} {merge.value!r} into {merge.matched_id} "
-                f"({merge.matched_name}) by {merge.evidence}",
-                highlight=False,
+                f"({merge.matched_name}) by {merge.evidence}"
             )
         for pending in file.pending_review:
-            out.print(f"  review {pending}", highlight=False)
+            out.print(f"  review {pending}")
         if file.unclassified_answers:
-            out.print(
-                f"  {len(file.unclassified_answers)} answers matched no priority:", highlight=False
-            )
+            out.print(f"  {len(file.unclassified_answers)} answers matched no priority:")
             for answer in file.unclassified_answers:
-                out.print(f"    {answer}", highlight=False)
+                out.print(f"    {answer}")
     for linked in report.esco_linked:
-        out.print(f"ESCO link {linked}", highlight=False)
+        out.print(f"ESCO link {linked}")
     if report.review_pending:
         out.print(
             f"{report.review_pending} questions wait for review in {report.review_file}: "
-            "skillgraph review",
-            highlight=False,
+            "skillgraph review"
         )
 
 
@@ -155,11 +149,11 @@ def ingest(
         poll_mapping=load_mapping(mapping) if mapping else None,
     )
     if source_format is SourceFormat.POLL and mapping is None:
-        err.print("[red]error:[/red] --format poll needs --mapping", highlight=False)
+        err.print(styled(("error:", "red"), " --format poll needs --mapping"))
         raise typer.Exit(2)
     arguments: dict[str, Any] = {
         "kind": kind, "encoding": encoding, "source": source_format, "options": options,
-        "review_file": review_path(settings, review_file),
+        "review_file": review_path(settings, review_file), "limits": settings.read_limits(),
     }  # fmt: skip
     with store_from(settings) as store:
         if sys.stderr.isatty() and not as_json:
@@ -167,7 +161,8 @@ def ingest(
                 task = bar.add_task("ingesting", total=None)
 
                 def advance(file: str, done: int, total: int) -> None:
-                    bar.update(task, completed=done, total=total, description=Path(file).name)
+                    name = escape(Path(file).name)  # the bar reads its description as markup
+                    bar.update(task, completed=done, total=total, description=name)
 
                 report = run_ingest(store, paths, progress=advance, **arguments)
         else:
@@ -196,25 +191,22 @@ def review(
         out.print_json(book.state.model_dump_json())
         return
     if not book.state.pending:
-        out.print(f"nothing waits for review ({path})", highlight=False)
+        out.print(f"nothing waits for review ({path})")
         return
     for number, item in enumerate(book.state.pending, start=1):
         where = f" ({item.country})" if item.country else ""
         out.print(
-            f"[bold]{number}.[/bold] {item.kind} {item.name!r}{where}: {item.reason}",
-            highlight=False,
+            styled((f"{number}.", "bold"), f" {item.kind} {item.name!r}{where}: {item.reason}")
         )
         for position, candidate in enumerate(item.candidates, start=1):
             out.print(
-                f"     {position}) {candidate.id}  {candidate.name}  score {candidate.score:g}",
-                highlight=False,
+                f"     {position}) {candidate.id}  {candidate.name}  score {candidate.score:g}"
             )
         if item.seen_at:
-            out.print(f"     seen at {', '.join(item.seen_at[:3])}", highlight=False)
+            out.print(f"     seen at {', '.join(item.seen_at[:3])}")
     out.print(
         "accept with: skillgraph review accept N [CANDIDATE]; reject with: skillgraph review "
-        "reject N. The next ingest applies the decision.",
-        highlight=False,
+        "reject N. The next ingest applies the decision."
     )
 
 
@@ -231,8 +223,7 @@ def review_accept(
     book = ReviewBook.open(ctx.obj)
     decision = book.accept(item, candidate)
     book.save()
-    out.print(f"accepted: {decision.id} ({decision.name}); the next ingest applies it",
-              highlight=False)  # fmt: skip
+    out.print(f"accepted: {decision.id} ({decision.name}); the next ingest applies it")  # fmt: skip
 
 
 @review_app.command("reject")
@@ -245,8 +236,7 @@ def review_reject(
     book = ReviewBook.open(ctx.obj)
     decision = book.reject(item)
     book.save()
-    out.print(f"rejected: {decision.name} stays separate; the next ingest applies it",
-              highlight=False)  # fmt: skip
+    out.print(f"rejected: {decision.name} stays separate; the next ingest applies it")  # fmt: skip
 
 
 @app.command()
@@ -275,8 +265,7 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")
     out.print(
         f"merges made: {merges.merges_made} (into {merges.merged_organisations} organisations); "
         f"waiting for review: {merges.pending_organisations} organisations, "
-        f"{merges.pending_esco} ESCO links; decisions kept: {merges.decisions}",
-        highlight=False,
+        f"{merges.pending_esco} ESCO links; decisions kept: {merges.decisions}"
     )
 
 
@@ -300,15 +289,15 @@ def demo(
     settings = get_settings()
     with store_from(settings) as store:
         if graph_stats(store).nodes["Organisation"] == 0:
-            report = run_ingest(store, [SAMPLE_DIR])
+            report = run_ingest(store, [SAMPLE_DIR], limits=settings.read_limits())
             written = sum(f.rows_written for f in report.files)
-            err.print(f"loaded the sample data: {written} rows from {SAMPLE_DIR}", highlight=False)
+            err.print(f"loaded the sample data: {written} rows from {SAMPLE_DIR}")
     if settings.api_key is None:
         key = secrets.token_urlsafe(24)
         settings = settings.model_copy(update={"api_key": SecretStr(key)})
-        err.print(f"API key for writes in this demo (POST /ingest): {key}", highlight=False)
+        err.print(f"API key for writes in this demo (POST /ingest): {key}")
     base = f"http://{host or settings.host}:{port or settings.port}"
-    err.print(f"the API: {base}/docs  the graph: {base}/viz", highlight=False)
+    err.print(f"the API: {base}/docs  the graph: {base}/viz")
     _serve(settings, host, port)
 
 

@@ -50,7 +50,7 @@ def _emit(result: BaseModel, as_json: bool) -> None:
     if as_json:
         out.print_json(result.model_dump_json())
     else:
-        out.print(result.model_dump_json(indent=2), highlight=False)
+        out.print(result.model_dump_json(indent=2))
 
 
 @report_app.callback()
@@ -81,8 +81,7 @@ def whole_report(
     (out_dir / "report.html").write_text(html_report(markdown, images=charts), encoding="utf-8")
     out.print(
         f"wrote {out_dir / 'report.md'}, {out_dir / 'report.html'} and {len(charts)} charts "
-        f"in {out_dir / CHART_DIR}",
-        highlight=False,
+        f"in {out_dir / CHART_DIR}"
     )
 
 

@@ -9,6 +9,11 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from ingest.tables import DEFAULT_LIMITS as _LIMITS
+from ingest.tables import MAX_JSON_DEPTH, ReadLimits
+
+_MB = 1 << 20
+
 
 class Settings(BaseSettings):
     """Everything the CLI and the API can be told from outside."""
@@ -37,6 +42,33 @@ class Settings(BaseSettings):
     analysis_cache_entries: int = Field(
         256, gt=0, validation_alias="SKILLGRAPH_ANALYSIS_CACHE_ENTRIES"
     )
+    # Bounds on one ingested file (ingest.tables.ReadLimits); docs/security.md.
+    max_file_mb: float = Field(
+        _LIMITS.max_file_bytes / _MB, gt=0, validation_alias="SKILLGRAPH_MAX_FILE_MB"
+    )
+    max_rows: int = Field(_LIMITS.max_rows, gt=0, validation_alias="SKILLGRAPH_MAX_ROWS")
+    max_cell_chars: int = Field(
+        _LIMITS.max_cell_chars, gt=0, validation_alias="SKILLGRAPH_MAX_CELL_CHARS"
+    )
+    max_json_depth: int = Field(
+        _LIMITS.max_json_depth,
+        gt=1,
+        le=MAX_JSON_DEPTH,
+        validation_alias="SKILLGRAPH_MAX_JSON_DEPTH",
+    )
+    max_xlsx_expanded_mb: float = Field(
+        _LIMITS.max_xlsx_uncompressed_bytes / _MB,
+        gt=0,
+        validation_alias="SKILLGRAPH_MAX_XLSX_EXPANDED_MB",
+    )
+    max_xlsx_shared_strings_mb: float = Field(
+        _LIMITS.max_xlsx_shared_strings_bytes / _MB,
+        gt=0,
+        validation_alias="SKILLGRAPH_MAX_XLSX_SHARED_STRINGS_MB",
+    )
+    max_xlsx_parts: int = Field(
+        _LIMITS.max_xlsx_members, gt=0, validation_alias="SKILLGRAPH_MAX_XLSX_PARTS"
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias="SKILLGRAPH_CORS_ORIGINS"
     )
@@ -58,6 +90,18 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    def read_limits(self) -> ReadLimits:
+        """The bounds on one ingested file, as the ingest functions take them."""
+        return ReadLimits(
+            max_file_bytes=int(self.max_file_mb * _MB),
+            max_rows=self.max_rows,
+            max_cell_chars=self.max_cell_chars,
+            max_json_depth=self.max_json_depth,
+            max_xlsx_uncompressed_bytes=int(self.max_xlsx_expanded_mb * _MB),
+            max_xlsx_shared_strings_bytes=int(self.max_xlsx_shared_strings_mb * _MB),
+            max_xlsx_members=self.max_xlsx_parts,
+        )
 
 
 @lru_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -10,7 +11,7 @@ from typing import Any, TypeVar
 import networkx as nx
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from api.settings import Settings
 from api.stores import open_store
@@ -18,8 +19,36 @@ from graph.errors import SkillGraphError
 from graph.store import Store
 from queries.projection import project
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+#: Control characters but tab and line feed: an escape sequence in a name would steer the
+#: terminal (colours, cursor, title), a carriage return overwrite the line.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """``text`` with its control characters written out (``\\x1b``)."""
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+
+
+class _PlainConsole(Console):
+    """A console that prints every string as it is, its control characters made visible."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(visible(text), **kwargs)
+
+
+# Text from files and from the graph is printed as it is: never read as markup (where
+# ``[/bold]`` raises), as emoji codes (``:100:``) or highlighted. Styles go through
+# :func:`styled`, which never parses its text.
+out = _PlainConsole(soft_wrap=True, markup=False, emoji=False, highlight=False)
+err = _PlainConsole(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)
+
+
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """A line of plain parts and ``(text, style)`` parts, none of them read as markup."""
+    return Text.assemble(
+        *(visible(p) if isinstance(p, str) else (visible(p[0]), p[1]) for p in parts)
+    )
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,8 +61,7 @@ def friendly(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except SkillGraphError as error:
-            one_line = escape(" ".join(str(error).split()))
-            err.print(f"[red]error:[/red] {one_line}", highlight=False)
+            err.print(styled(("error:", "red"), " ", " ".join(str(error).split())))
             raise typer.Exit(error.exit_code) from None
 
     return wrapper  # type: ignore[return-value]

@@ -116,7 +116,6 @@ def viz(
                        countries=country, kinds=kind, org_types=type)  # fmt: skip
     out_file.parent.mkdir(parents=True, exist_ok=True)
     out_file.write_text(render_page(built, inline=True, api_url=api_url), encoding="utf-8")
-    out.print(f"wrote {out_file} ({len(built.nodes)} nodes, {len(built.edges)} edges)",
-              highlight=False)  # fmt: skip
+    out.print(f"wrote {out_file} ({len(built.nodes)} nodes, {len(built.edges)} edges)")
     for note in built.notes:
-        out.print(note, highlight=False)
+        out.print(note)

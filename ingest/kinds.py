@@ -12,7 +12,15 @@ from pydantic import ValidationError
 from graph.model import DeliveryMode, OrganisationType, PriorityKind
 from graph.schema import NodeKind, RelType, model_for
 from ingest import values
-from ingest.records import CellError, Record, Reference, Target
+from ingest.records import (
+    CellError,
+    Record,
+    Reference,
+    RowCells,
+    RowError,
+    Target,
+    validation_problems,
+)
 
 
 class FileKind(StrEnum):
@@ -26,14 +34,17 @@ class FileKind(StrEnum):
     POLL_RESPONSES = "poll_responses"
 
 
-Cells = dict[str, str]
+#: A row's cells; a parser notes a bad cell in it and goes on to the next.
+Cells = RowCells
 
 
-def _cell(cells: Cells, column: str, parse: Callable[[str], Any]) -> Any:
+def _cell(cells: Cells, column: str, parse: Callable[[str], Any], text: str | None = None) -> Any:
+    """``parse`` of the column's cell (or of ``text``, an item of it); None when it fails."""
     try:
-        return parse(cells.get(column, ""))
+        return parse(cells.get(column, "") if text is None else text)
     except ValueError as error:
-        raise CellError(column, str(error)) from None
+        cells.refuse(CellError(column, str(error)))
+        return None
 
 
 def _choice(cells: Cells, column: str, allowed: type[StrEnum]) -> str | None:
@@ -43,13 +54,14 @@ def _choice(cells: Cells, column: str, allowed: type[StrEnum]) -> str | None:
     value = raw.lower().replace("-", "_").replace(" ", "_")
     if value not in {m.value for m in allowed}:
         options = ", ".join(m.value for m in allowed)
-        raise CellError(column, f"{raw!r} is not one of {options}")
+        cells.refuse(CellError(column, f"{raw!r} is not one of {options}"))
+        return None
     return value
 
 
 def _countries(cells: Cells, column: str, rel: RelType) -> list[Reference]:
     return [
-        Reference(column, _cell({column: item}, column, values.country), Target.COUNTRY, rel)
+        Reference(column, _cell(cells, column, values.country, item), Target.COUNTRY, rel)
         for item in values.items(cells.get(column, ""))
     ]
 
@@ -89,7 +101,7 @@ def _project(cells: Cells) -> tuple[dict[str, Any], list[Reference]]:
         "url": values.text(cells.get("url", "")),
     }
     if fields["start"] and fields["end"] and fields["end"] < fields["start"]:
-        raise CellError("end", f"{fields['end']} is before the start {fields['start']}")
+        cells.refuse(CellError("end", f"{fields['end']} is before the start {fields['start']}"))
     coordinator = [("role", "coordinator")]
     refs = _links(cells, "coordinator", Target.ORGANISATION, RelType.PARTICIPATES_IN,
                   outgoing=False, properties=tuple(coordinator))  # fmt: skip
@@ -114,9 +126,9 @@ def _offer(cells: Cells) -> tuple[dict[str, Any], list[Reference]]:
         "url": values.text(cells.get("url", "")),
     }
     if not values.items(cells.get("competences", "")):
-        raise CellError("competences", "is empty; an offer teaches at least one competence")
+        cells.refuse(CellError("competences", "is empty; an offer teaches at least one competence"))
     if not values.items(cells.get("countries", "")):
-        raise CellError("countries", "is empty; an offer is given in at least one country")
+        cells.refuse(CellError("countries", "is empty; an offer is given in at least one country"))
     refs = _links(cells, "provider", Target.ORGANISATION, RelType.PROVIDES, outgoing=False)
     refs += _links(cells, "competences", Target.COMPETENCE, RelType.TEACHES)
     refs += _countries(cells, "countries", RelType.ACTIVE_IN)
@@ -227,20 +239,22 @@ def kind_from_name(stem: str) -> FileKind | None:
     return None
 
 
-def build_record(spec: KindSpec, line: int, cells: Cells) -> Record:
-    """Parse and validate one row; raises :class:`CellError` naming the column."""
+def build_record(spec: KindSpec, line: int, cells: dict[str, str]) -> Record:
+    """Parse and validate one row; raises :class:`RowError` listing every bad cell."""
     assert spec.parse is not None and spec.node is not None
+    row = RowCells(cells)
     record_id = cells.get("id", "").strip()
     if not record_id:
-        raise CellError("id", "is empty")
-    fields, refs = spec.parse(cells)
+        row.refuse(CellError("id", "is empty"))
+    fields, refs = spec.parse(row)
     fields["id"] = record_id
     try:
         validated = model_for(spec.node).model_validate(fields)
     except ValidationError as error:
-        first = error.errors()[0]
-        column = str(first["loc"][0]) if first["loc"] else "id"
-        raise CellError(column, f"{first['msg'].lower()} (got {cells.get(column, '')!r})") from None
+        named = {p.column for p in row.problems}
+        row.problems += [p for p in validation_problems(error, {}, cells) if p.column not in named]
+    if row.problems:
+        raise RowError(row.problems)
     stated = set(fields)
     data = validated.model_dump(mode="json", include=stated)
     return Record(spec.node, line, data, refs)

@@ -22,6 +22,7 @@ from ingest.report import (
 )
 from ingest.review import ReviewBook
 from ingest.sources import SourceFormat, SourceOptions
+from ingest.tables import DEFAULT_LIMITS, ReadLimits
 from ingest.writing import write_file
 
 Progress = Callable[[str, int, int], None]
@@ -38,6 +39,7 @@ def ingest(
     options: SourceOptions | None = None,
     review_file: Path | None = None,
     names: Mapping[Path, str] | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> IngestReport:
     """Ingest files and folders into the store and report on every file.
 
@@ -45,7 +47,8 @@ def ingest(
     each file's header); ``options`` carries the CORDIS filters and the poll mapping;
     ``review_file`` is where questions for a person wait and their answers are kept;
     ``names`` gives files stored under other names (uploads) the name they are known by,
-    which says their kind and names them in the report.
+    which says their kind and names them in the report; ``limits`` bound what reading one
+    file may cost. A file whose rows were all rejected writes nothing, not even its source.
 
     Raises :class:`~graph.errors.InputError` only for a path that does not exist or an
     unreadable review file; every problem inside a file is reported in its
@@ -63,12 +66,18 @@ def ingest(
     parsed_files: list[ParsedFile] = []
     for path in files:
         name = names.get(path) if names else None
-        outcome = read_file(path, kind, encoding, source=source, options=options, name=name)
+        outcome = read_file(
+            path, kind, encoding, source=source, options=options, name=name, limits=limits
+        )
         if isinstance(outcome, FileReport):
             report.files.append(outcome)
         else:
             report.files.append(outcome.report)
-            if outcome.report.error is None:
+            if _all_rejected(outcome):
+                outcome.report.notice = "; ".join(
+                    filter(None, [outcome.report.notice, "every row was rejected: nothing written"])
+                )
+            elif outcome.report.error is None:
                 parsed_files.append(outcome)
     resolver = Resolver(store, parsed_files, review)
     ordered = sorted(parsed_files, key=lambda p: p.plan.rank)
@@ -109,3 +118,8 @@ def ingest(
     review.save()
     report.review_pending = len(review.state.pending)
     return report
+
+
+def _all_rejected(parsed: ParsedFile) -> bool:
+    """Whether a file had rows and every one of them was rejected."""
+    return parsed.report.rows_rejected > 0 and not parsed.records and not parsed.answers

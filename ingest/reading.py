@@ -12,13 +12,10 @@ from graph.errors import InputError
 from graph.schema import NodeKind, RelType
 from ingest import sources
 from ingest.kinds import SPECS, FileKind, build_record, kind_from_name
-from ingest.records import CellError, PollAnswer, Record
-from ingest.report import (
-    FileReport,
-    Rejection,
-)
+from ingest.records import CellError, PollAnswer, Record, RowError
+from ingest.report import FileReport, Rejection, rejected_rows, rejections
 from ingest.sources import Layout, SourceFormat, SourceOptions
-from ingest.tables import SUPPORTED_SUFFIXES, Table, read_table
+from ingest.tables import DEFAULT_LIMITS, SUPPORTED_SUFFIXES, ReadLimits, Table, read_table
 
 #: Where each canonical kind is written in a call; the source layouts slot in between.
 KIND_RANK = {
@@ -118,9 +115,7 @@ def _parse_rows(parsed: ParsedFile) -> None:
             assert parsed.spec_kind is not None
             record = build_record(SPECS[parsed.spec_kind], row.line, row.cells)
         except CellError as error:
-            report.rejected.append(
-                Rejection(location=table.where(row.line), column=error.column, reason=str(error))
-            )
+            report.rejected.extend(rejections(table.where(row.line), error))
             continue
         if record.id in seen:
             report.rejected.append(
@@ -133,24 +128,35 @@ def _parse_rows(parsed: ParsedFile) -> None:
             continue
         seen[record.id] = row.line
         parsed.records.append(record)
-    report.rows_rejected = len(report.rejected)
+    report.rows_rejected = rejected_rows(report.rejected)
+
+
+def _table_rejections(table: Table) -> list[Rejection]:
+    """The rows the file's reading refused (cells, quotes, lengths), with their lines."""
+    return [
+        Rejection(location=table.where(p.line), column=p.column, reason=p.reason)
+        for p in table.problems
+    ]
 
 
 def _poll_answer(line: int, cells: dict[str, str]) -> PollAnswer:
+    problems: list[CellError] = []
     kind = cells.get("question_kind", "").strip().lower()
     if kind not in {"blocker", "goal"}:
-        raise CellError("question_kind", f"{kind!r} is not one of blocker, goal")
+        problems.append(CellError("question_kind", f"{kind!r} is not one of blocker, goal"))
     answer = cells.get("answer", "").strip()
     if not answer:
-        raise CellError("answer", "is empty")
+        problems.append(CellError("answer", "is empty"))
     submitted = cells.get("submitted_at", "")
     if submitted:
         try:
             datetime.fromisoformat(submitted)
         except ValueError:
-            raise CellError(
-                "submitted_at", f"{submitted!r} is not an ISO 8601 date or time"
-            ) from None
+            problems.append(
+                CellError("submitted_at", f"{submitted!r} is not an ISO 8601 date or time")
+            )
+    if problems:
+        raise RowError(problems)
     return PollAnswer(line, cells.get("respondent", "").strip(), kind, answer)
 
 
@@ -162,6 +168,7 @@ def read_file(
     source: SourceFormat | None = None,
     options: SourceOptions | None = None,
     name: str | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> ParsedFile | FileReport:
     """Read and validate one file, or return the report of why it cannot be used.
 
@@ -170,13 +177,14 @@ def read_file(
 
     A file of a published layout (``source``, or detected from its header unless
     ``kind`` is given) is read by its reader in :mod:`ingest.sources`; any other file is
-    a canonical file whose kind comes from ``kind`` or its name.
+    a canonical file whose kind comes from ``kind`` or its name. ``limits`` bound what
+    reading the file may cost.
     """
     options = options or SourceOptions()
     label = name or str(path)
     stem = PurePath(label).stem
     if kind is None:
-        header = sources.sniff(path, encoding)
+        header = sources.sniff(path, encoding, limits)
         columns = header.columns if header else []
         layout = sources.choose(source, columns) if source else sources.detect(columns)
         if layout is None and source is None and options.poll_mapping is not None:
@@ -192,7 +200,7 @@ def read_file(
             return FileReport(file=label, kind=source.value, readable=False,
                               error=f"does not have the columns of a {source.value} file")  # fmt: skip
         if layout is not None and header is not None:
-            return _read_source(path, label, layout, header.delimiter, encoding, options)
+            return _read_source(path, label, layout, header.delimiter, encoding, options, limits)
         if source:
             return FileReport(file=label, kind=source.value, readable=False,
                               error=f"cannot be read as a {source.value} file (CSV or XLSX)")  # fmt: skip
@@ -204,15 +212,16 @@ def read_file(
             error=f"its kind is not clear from its name; name it after one of {kinds} or pass --kind",
         )  # fmt: skip
     try:
-        table = read_table(path, encoding=encoding)
+        table = read_table(path, encoding=encoding, limits=limits)
     except InputError as error:
         return FileReport(file=label, kind=file_kind, readable=False, error=error.reason)
     table.file = label
     spec = SPECS[file_kind]
-    report = FileReport(file=label, kind=file_kind, rows_read=len(table.rows))
+    report = FileReport(file=label, kind=file_kind, rows_read=_rows_read(table))
+    report.rejected = _table_rejections(table)
     if _refused_for_missing_columns(report, spec.required, table):
         return report
-    if not table.rows:
+    if not table.rows and not table.problems:
         report.notice = "has a header but no rows"
     unknown = [c for c in table.columns if c not in spec.columns]
     if unknown:
@@ -240,6 +249,10 @@ def _refused_for_missing_columns(report: FileReport, required: Sequence[str], ta
     return bool(missing)
 
 
+def _rows_read(table: Table) -> int:
+    return len(table.rows) + table.refused_rows
+
+
 def _read_source(
     path: Path,
     label: str,
@@ -247,24 +260,29 @@ def _read_source(
     delimiter: str,
     encoding: str | None,
     options: SourceOptions,
+    limits: ReadLimits,
 ) -> ParsedFile | FileReport:
     """Read a file of a published layout through its reader."""
     if layout.poll and options.poll_mapping is None:
         return FileReport(file=label, kind=layout.name, readable=False,
                           error="a poll export needs a mapping file (--mapping poll-mapping.yaml)")  # fmt: skip
     try:
-        table = read_table(path, encoding=encoding, delimiter=delimiter)
+        # A published file is read as it is published: ESCO ends rows at their last value.
+        table = read_table(
+            path, encoding=encoding, delimiter=delimiter, limits=limits, short_rows=True
+        )
     except InputError as error:
         return FileReport(file=label, kind=layout.name, readable=False, error=error.reason)
     table.file = label
-    report = FileReport(file=label, kind=layout.name, rows_read=len(table.rows))
+    report = FileReport(file=label, kind=layout.name, rows_read=_rows_read(table))
     if _refused_for_missing_columns(report, sources.required(layout, options), table):
         return report
     read = sources.read(layout, table, options)
-    report.rejected = read.rejected
-    report.rows_rejected = len(read.rejected)
+    report.rejected = _table_rejections(table) + read.rejected
+    report.rows_rejected = rejected_rows(report.rejected)
     report.rows_skipped = read.skipped
-    notices = read.notices if table.rows else ["has a header but no rows", *read.notices]
+    empty = not table.rows and not table.problems
+    notices = ["has a header but no rows", *read.notices] if empty else read.notices
     report.notice = "; ".join(notices) or None
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     plan = Plan(layout.name, layout.node, layout.owns, layout.rank, poll=layout.poll)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from pydantic import ValidationError
 
 from graph.schema import NodeKind, RelType
 
@@ -100,3 +103,50 @@ class CellError(ValueError):
     def __init__(self, column: str, message: str) -> None:
         self.column = column
         super().__init__(message)
+
+
+class RowError(CellError):
+    """Every problem of one row, each a :class:`CellError` naming its column.
+
+    As a :class:`CellError` it names the first column, and its message lists them all.
+    """
+
+    def __init__(self, problems: Sequence[CellError]) -> None:
+        self.problems = list(problems)
+        first, *others = self.problems
+        rest = "".join(f"; column {p.column!r}: {p}" for p in others)
+        super().__init__(first.column, f"{first}{rest}")
+
+
+class RowCells(dict[str, str]):
+    """The cells of one row and the problems found in them so far.
+
+    A parser notes a bad cell with :meth:`refuse` and goes on, so that one bad cell
+    does not hide the next; the row is refused once it is parsed.
+    """
+
+    def __init__(self, cells: Mapping[str, str]) -> None:
+        super().__init__(cells)
+        self.problems: list[CellError] = []
+
+    def refuse(self, problem: CellError) -> None:
+        """Note a bad cell; its value is taken as missing."""
+        self.problems.append(problem)
+
+
+def validation_problems(
+    error: ValidationError, columns: Mapping[str, str], cells: Mapping[str, str]
+) -> list[CellError]:
+    """Every error of a model's validation as a problem of the file's column.
+
+    ``columns`` maps a field to the column it came from (a field not in it is its own
+    column); ``cells`` gives the value shown beside the message, when there is one.
+    """
+    problems: list[CellError] = []
+    for detail in error.errors():
+        name = str(detail["loc"][0]) if detail["loc"] else "id"
+        column = columns.get(name, name)
+        got = cells.get(column, "")
+        message = str(detail["msg"]).lower()
+        problems.append(CellError(column, f"{message} (got {got!r})" if got else message))
+    return problems

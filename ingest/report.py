@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, computed_field
 
+from ingest.records import CellError, RowError
+
 
 class Rejection(BaseModel):
     """A row that was not written, and why."""
@@ -86,3 +88,14 @@ class IngestReport(BaseModel):
         if any(f.error or f.rows_rejected for f in self.files):
             return 1
         return 0
+
+
+def rejections(location: str, error: CellError) -> list[Rejection]:
+    """The rejections of one row: one per problem when the error lists several."""
+    problems = error.problems if isinstance(error, RowError) else [error]
+    return [Rejection(location=location, column=p.column, reason=str(p)) for p in problems]
+
+
+def rejected_rows(rejected: list[Rejection]) -> int:
+    """How many rows the rejections refuse (a row may be refused for several reasons)."""
+    return len({rejection.location for rejection in rejected})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import pycountry
@@ -33,16 +34,19 @@ def iso_date(cell: str) -> date | None:
 
 
 def number(cell: str) -> float | None:
-    """A decimal number; a comma as decimal separator is accepted when it is the only one."""
+    """A finite decimal number; a comma as decimal separator is accepted when it is the only one."""
     if not cell:
         return None
     cleaned = cell.replace(" ", "").replace("\u00a0", "")
     if "," in cleaned and "." not in cleaned:
         cleaned = cleaned.replace(",", ".")
     try:
-        return float(cleaned)
+        value = float(cleaned)
     except ValueError:
         raise ValueError(f"{cell!r} is not a number") from None
+    if not math.isfinite(value):  # float() reads "inf", "nan" and 1e400 as numbers
+        raise ValueError(f"{cell!r} is not a finite number")
+    return value
 
 
 def integer(cell: str) -> int | None:

@@ -116,7 +116,7 @@ async def ingest_files(
         options = SourceOptions(tuple(keyword or ()), tuple(topic or ()), poll_mapping)
         report = await run_in_threadpool(
             ingest, store, list(names), kind=kind, source=source, options=options,
-            review_file=review_path(settings), names=names,
+            review_file=review_path(settings), names=names, limits=settings.read_limits(),
         )  # fmt: skip
     # The review file is the server's; name it without its folder.
     report.review_file = Path(report.review_file).name if report.review_file else None

@@ -25,7 +25,7 @@ from pathlib import Path
 from ingest.sources import cordis, erasmus, esco, poll
 from ingest.sources.common import Layout, SourceFormat, SourceRead
 from ingest.sources.poll import PollMapping
-from ingest.tables import Table
+from ingest.tables import DEFAULT_LIMITS, ReadLimits, Table, decode_head, workbook_header
 
 __all__ = ["Layout", "SourceFormat", "SourceOptions", "SourceRead", "choose", "detect", "read",
            "sniff"]  # fmt: skip
@@ -50,24 +50,21 @@ class Header:
     delimiter: str = ","
 
 
-def sniff(path: Path, encoding: str | None = None) -> Header | None:
+def sniff(
+    path: Path, encoding: str | None = None, limits: ReadLimits = DEFAULT_LIMITS
+) -> Header | None:
     """Read only the header of a CSV or XLSX file; None when it cannot be read."""
     suffix = path.suffix.lower()
     try:
         if suffix == ".xlsx":
-            import openpyxl
-
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            first = next(workbook.worksheets[0].iter_rows(max_row=1, values_only=True), ())
-            workbook.close()
-            return Header([str(c).strip() for c in first if c is not None])
+            return Header(workbook_header(path, limits))
         if suffix != ".csv":
             return None
         with path.open("rb") as handle:
             head = handle.read(_SNIFF_BYTES)
     except Exception:  # an unreadable file is reported by the full read
         return None
-    text = head.decode(encoding or "utf-8-sig", errors="replace")
+    text = decode_head(head, encoding)
     line = text.splitlines()[0] if text else ""
     best = Header([])
     for delimiter in (",", ";", "\t"):

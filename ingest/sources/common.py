@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from graph.schema import NodeKind, RelType, model_for
 from ingest.normalise import fold
-from ingest.records import CellError, PollAnswer, Record
+from ingest.records import PollAnswer, Record, RowError, validation_problems
 from ingest.report import Rejection
 
 
@@ -62,9 +62,7 @@ def validated(kind: NodeKind, fields: dict[str, Any], columns: dict[str, str]) -
     try:
         model = model_for(kind).model_validate(fields)
     except ValidationError as error:
-        first = error.errors()[0]
-        name = str(first["loc"][0]) if first["loc"] else "id"
-        raise CellError(columns.get(name, name), first["msg"].lower()) from None
+        raise RowError(validation_problems(error, columns, {})) from None
     return model.model_dump(mode="json", include=set(fields))
 
 
