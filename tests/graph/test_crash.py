@@ -22,7 +22,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -123,6 +123,12 @@ def _run_child(folder: Path, data: Path, trigger: Trigger | None) -> Run:
         time.sleep(0.0005)
     writing_for = time.monotonic() - writes_started if writes_started else 0.0
     output, _ = child.communicate(timeout=120)
+    if killed_at is not None:
+        # The child may have started its next file between the last look and the kill: the
+        # journal it left behind names the file that was really in flight when it died.
+        # Without a journal the last file seen had committed, or nothing was in flight.
+        in_flight = _look(folder, None).in_flight or killed_at.in_flight
+        killed_at = replace(killed_at, in_flight=in_flight)
     lines = output.splitlines()
     if killed_at is None:
         assert child.returncode == 0 and lines[-1] == "done", output
