@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ladybug
 
@@ -36,6 +36,9 @@ from graph.schema import (
     rel_properties,
 )
 from graph.store import Row, batches
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 DATABASE_FILE = "graph.lbdb"
 _LOCK_PID = re.compile(r"held by PID (\d+)")
@@ -202,6 +205,16 @@ class EmbeddedStore:
         except (ValueError, TypeError, OverflowError) as error:
             # The driver converts parameters before the engine sees them (e.g. a mixed list).
             raise QueryRefused(f"cannot use these parameters: {error}") from None
+
+    def read_arrow(self, statement: str) -> pa.Table:
+        """A read statement's whole result as one Arrow table (for bulk reads)."""
+        try:
+            result = self._connection().execute(statement)
+            if isinstance(result, list):  # several statements: keep the last result
+                result = result[-1]
+            return result.get_as_arrow(0)
+        except RuntimeError as error:
+            raise QueryRefused(str(error).split("\n")[0]) from None
 
     @contextmanager
     def transaction(self) -> Iterator[EmbeddedTransaction]:

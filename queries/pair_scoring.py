@@ -21,17 +21,17 @@ Example
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import product
-from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import MultiLabelBinarizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 #: Weights of the score's components; a missing component (no EQF, no dates) is left out
 #: and the others are re-weighted, so the score stays in [0, 1].
@@ -103,35 +103,78 @@ class Features:
 # --- features ---------------------------------------------------------------------------
 
 
+#: Words that say nothing about an offer's content (scikit-learn's English list).
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+
+
+def _strip_accents(text: str) -> str:
+    """Lower case without combining marks (as scikit-learn's ``strip_accents="unicode"``)."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _char_grams(word: str) -> list[str]:
+    """The character 4-grams of a word padded with one space each side (``char_wb``)."""
+    padded = f" {word} "
+    return [padded[i : i + 4] for i in range(max(1, len(padded) - 3))]
+
+
+def _binary_rows(
+    documents: Iterable[Iterable[str]], terms: Callable[[str], Iterable[str]]
+) -> sp.csr_matrix:
+    """L2-normalised binary term vectors, each token's terms worked out once.
+
+    Builds the same vectors as scikit-learn's ``TfidfVectorizer(binary=True, use_idf=False)``
+    (columns in the order terms are met rather than sorted, which no product sees) without
+    its per-token analyser calls: most tokens repeat across the documents.
+    """
+    vocabulary: dict[str, int] = {}
+    known: dict[str, list[int]] = {}
+    indices: list[int] = []
+    indptr = [0]
+    for tokens in documents:
+        row: set[int] = set()
+        for token in tokens:
+            columns = known.get(token)
+            if columns is None:
+                columns = known[token] = [
+                    vocabulary.setdefault(term, len(vocabulary)) for term in terms(token)
+                ]
+            row.update(columns)
+        indices.extend(row)
+        indptr.append(len(indices))
+    counts = np.diff(np.asarray(indptr))
+    with np.errstate(divide="ignore"):
+        values = np.repeat((1.0 / np.sqrt(counts)).astype(np.float32), counts)
+    matrix = sp.csr_matrix(
+        (values, np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
+        shape=(len(counts), len(vocabulary)),
+    )
+    matrix.sort_indices()
+    return matrix
+
+
 def _text_vectors(texts: Sequence[str]) -> sp.csr_matrix:
     """Binary character 4-gram and word vectors, each L2-normalised, joined with equal weight.
 
     Binary term presence without IDF: on the sample, IDF over-weights the rare topical
     words that unrelated offers on the same competence share (see the docs).
     """
-    common: dict[str, Any] = {
-        "binary": True,
-        "use_idf": False,
-        "strip_accents": "unicode",
-        "dtype": np.float32,
-    }
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(4, 4), **common)
-    words = TfidfVectorizer(analyzer="word", stop_words="english", **common)
-    parts = [_fit(vectorizer, texts) for vectorizer in (chars, words)]
-    return sp.hstack([math.sqrt(0.5) * part for part in parts], format="csr")
-
-
-def _fit(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sp.csr_matrix:
-    try:
-        return vectorizer.fit_transform(texts)
-    except ValueError:  # no term at all (no text, or only stop words): nothing to compare
-        return sp.csr_matrix((len(texts), 0), dtype=np.float32)
+    plain = [_strip_accents(text) for text in texts]
+    chars = _binary_rows((text.split() for text in plain), _char_grams)
+    words = _binary_rows(
+        ((w for w in _WORD.findall(text) if w not in ENGLISH_STOP_WORDS) for text in plain),
+        lambda word: (word,),
+    )
+    return sp.hstack([math.sqrt(0.5) * part for part in (chars, words)], format="csr")
 
 
 def _multi_hot(sets: Sequence[frozenset[str]]) -> sp.csr_matrix:
-    binarizer = MultiLabelBinarizer(sparse_output=True)
-    matrix = binarizer.fit_transform([sorted(s) for s in sets] + [[_NO_VALUE]])
-    return sp.csr_matrix(matrix[:-1], dtype=np.float32)
+    matrix = _binary_rows(sets, lambda value: (value,))
+    matrix.data[:] = 1.0
+    return matrix
 
 
 def _days(value: str | None) -> float:
