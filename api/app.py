@@ -16,7 +16,7 @@ from api.routes import analysis, changes, cypher, entities, health, ingest, sear
 from api.routes import viz as viz_routes
 from api.security import read_access
 from api.settings import Settings, get_settings
-from api.stores import open_store
+from api.stores import analysis_folder, open_store
 from graph.store import Store
 
 
@@ -31,7 +31,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.store = store or open_store(settings)
-        app.state.cache = RevisionCache(app.state.store)
+        folder = analysis_folder(settings) if store is None else None
+        app.state.cache = RevisionCache(app.state.store, folder)
         try:
             yield
         finally:

@@ -17,13 +17,16 @@ from collections.abc import Iterable
 from itertools import combinations
 from random import Random
 from threading import Lock
+from typing import TYPE_CHECKING
 
-import igraph as ig
 import networkx as nx
 from pydantic import BaseModel
 
 from graph.schema import NodeKind, RelType
 from queries.projection import key, linked_ids, nodes_of
+
+if TYPE_CHECKING:
+    import igraph as ig
 
 #: Seed of the Louvain community detection, fixed so that a report is reproducible.
 LOUVAIN_SEED = 20260115
@@ -110,6 +113,8 @@ class _Network:
     """The collaboration network as igraph sees it: vertex ``i`` is organisation ``names[i]``."""
 
     def __init__(self, network: nx.Graph) -> None:
+        import igraph as ig  # only where it is used: it takes a while to import
+
         self.names: list[str] = list(network)
         self.labels: list[str] = [name for _, name in network.nodes(data="name")]
         index = {name: i for i, name in enumerate(self.names)}
@@ -129,6 +134,8 @@ class _Network:
 
 def _communities(network: _Network) -> tuple[list[list[str]], float]:
     """Louvain communities of two or more organisations, and the modularity of the partition."""
+    import igraph as ig
+
     graph = network.graph
     if graph.ecount() == 0:
         return [], 0.0
