@@ -242,7 +242,7 @@ def _block_pairs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs ``i < j`` of one block whose text similarity reaches ``min_text``."""
     found_i, found_j, found_sim = [], [], []
-    columns = text[block].T.tocsc()
+    columns = text[block].T.tocsr()  # CSR: the product would convert a CSC operand each time
     for offset in range(0, len(block), CHUNK_ROWS):
         rows = block[offset : offset + CHUNK_ROWS]
         product_ = (text[rows] @ columns).tocoo()
