@@ -51,9 +51,13 @@ class _DiskEntries:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
+    @staticmethod
+    def _prefix(revision: int) -> str:
+        return f"r{revision}-{analysis_code_digest()}-"
+
     def _path(self, revision: int, key: Hashable) -> Path:
-        name = hashlib.sha256(f"{analysis_code_digest()}|{key!r}".encode()).hexdigest()[:24]
-        return self.folder / f"r{revision}-{name}.json"
+        name = hashlib.sha256(repr(key).encode()).hexdigest()[:24]
+        return self.folder / f"{self._prefix(revision)}{name}.json"
 
     def load(self, revision: int, key: Hashable) -> BaseModel | None:
         """The stored result, or None when there is none usable."""
@@ -76,7 +80,7 @@ class _DiskEntries:
             return None  # missing, partly written, corrupt or from other code: compute again
 
     def save(self, revision: int, key: Hashable, value: BaseModel) -> None:
-        """Write the result atomically and drop the files of other revisions."""
+        """Write the result atomically and drop the files of other revisions or code."""
         entry = {
             "revision": revision,
             "key": repr(key),
@@ -91,7 +95,7 @@ class _DiskEntries:
             temporary.write_text(json.dumps(entry), encoding="utf-8")
             os.replace(temporary, path)
             for old in self.folder.glob("r*.json"):
-                if not old.name.startswith(f"r{revision}-"):
+                if not old.name.startswith(self._prefix(revision)):
                     old.unlink(missing_ok=True)
         except OSError:
             return  # a read-only or full disk only costs the next process a computation
