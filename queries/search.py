@@ -61,9 +61,7 @@ class SearchIndex:
             for field in TEXT_FIELDS[kind]:
                 value = data.get(field)
                 parts.extend(value if isinstance(value, list) else [str(value or "")])
-            self.entries.append(
-                _Entry(kind, node_id, name, fold(node_id), fold(name), fold(" ".join(parts)))
-            )
+            self.entries.append(_Entry(kind, node_id, name, fold(node_id), fold(name), fold(" ".join(parts))))
         self.entries.sort(key=lambda e: (e.kind.value, e.id))
 
 
