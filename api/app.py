@@ -18,7 +18,7 @@ from api.routes import analysis, changes, cypher, entities, health, ingest, sear
 from api.routes import viz as viz_routes
 from api.security import read_access
 from api.settings import Settings, get_settings
-from api.stores import open_store
+from api.stores import analysis_folder, open_store
 from graph.store import Store
 
 
@@ -36,8 +36,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         if store is None:  # a given store's notices were shown by whoever opened it
             for notice in app.state.store.notices:
                 logging.getLogger("skillgraph").warning(notice)
+        folder = analysis_folder(settings) if store is None else None
         app.state.cache = RevisionCache(
-            app.state.store, max_entries=settings.analysis_cache_entries
+            app.state.store, folder, max_entries=settings.analysis_cache_entries
         )
         try:
             yield

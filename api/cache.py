@@ -1,32 +1,125 @@
-"""Results computed once per graph revision and reused until the graph changes."""
+"""Results computed once per graph revision and reused until the graph changes.
+
+With a folder, analysis results (keys starting with ``"analysis"`` whose value is a report
+model) are also kept on disk, so that a new process or a restarted server answers at once.
+A file is used only when it was written for the same key, the same store revision and the
+same analysis code (a digest of the ``queries`` package's sources); any other file, or one
+that cannot be read or validated, is ignored and the result computed again.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import importlib
+import json
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import networkx as nx
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from graph.store import Store
-from queries.projection import project
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 T = TypeVar("T")
+
+#: Only report models of the analyses are read back from disk.
+_MODEL_PACKAGE = "queries."
+
+
+@cache
+def analysis_code_digest() -> str:
+    """A digest of the analyses' source code: results of other code are not reused."""
+    import queries
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(queries.__file__).parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class _DiskEntries:
+    """Analysis results of one revision as JSON files in a folder (one file per key)."""
+
+    def __init__(self, folder: Path, max_files: int) -> None:
+        self.folder = folder
+        self.max_files = max_files
+
+    @staticmethod
+    def _prefix(revision: int) -> str:
+        return f"r{revision}-{analysis_code_digest()}-"
+
+    def _path(self, revision: int, key: Hashable) -> Path:
+        name = hashlib.sha256(repr(key).encode()).hexdigest()[:24]
+        return self.folder / f"{self._prefix(revision)}{name}.json"
+
+    def load(self, revision: int, key: Hashable) -> BaseModel | None:
+        """The stored result, or None when there is none usable."""
+        try:
+            entry = json.loads(self._path(revision, key).read_text(encoding="utf-8"))
+            if (entry["revision"], entry["key"], entry["code"]) != (
+                revision,
+                repr(key),
+                analysis_code_digest(),
+            ):
+                return None
+            module, name = entry["model"].rsplit(".", 1)
+            if not module.startswith(_MODEL_PACKAGE):
+                return None
+            model = getattr(importlib.import_module(module), name)
+            if not (isinstance(model, type) and issubclass(model, BaseModel)):
+                return None
+            return model.model_validate(entry["value"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, ImportError):
+            return None  # missing, partly written, corrupt or from other code: compute again
+
+    def save(self, revision: int, key: Hashable, value: BaseModel) -> None:
+        """Write the result atomically and drop the files of other revisions or code."""
+        entry = {
+            "revision": revision,
+            "key": repr(key),
+            "code": analysis_code_digest(),
+            "model": f"{type(value).__module__}.{type(value).__qualname__}",
+            "value": value.model_dump(mode="json"),
+        }
+        path = self._path(revision, key)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if (
+                sum(1 for _ in self.folder.glob(f"{self._prefix(revision)}*.json"))
+                >= self.max_files
+            ):
+                return  # bounded like the memory: further parameter values stay in memory only
+            temporary = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+            temporary.write_text(json.dumps(entry), encoding="utf-8")
+            os.replace(temporary, path)
+            for old in self.folder.glob("r*.json"):
+                if not old.name.startswith(self._prefix(revision)):
+                    old.unlink(missing_ok=True)
+        except OSError:
+            return  # a read-only or full disk only costs the next process a computation
 
 
 class RevisionCache:
     """Values keyed by name and parameters, all dropped when the store's revision moves.
 
-    At most ``max_entries`` values are kept, the least recently used going first: analyses
-    take parameters from the URL, and each distinct value would otherwise stay until the
-    next write.
+    At most ``max_entries`` values are kept in memory, the least recently used going first,
+    and at most as many analysis results on disk in ``folder``: analyses take parameters
+    from the URL, and each distinct value would otherwise stay until the next write.
     """
 
-    def __init__(self, store: Store, *, max_entries: int = 256) -> None:
+    def __init__(self, store: Store, folder: Path | None = None, *, max_entries: int = 256) -> None:
         self._store = store
         self._max_entries = max_entries
+        self._disk = _DiskEntries(folder, max_entries) if folder is not None else None
         self._lock = threading.Lock()
         self._revision: int | None = None
         self._values: OrderedDict[Hashable, Any] = OrderedDict()
@@ -48,7 +141,7 @@ class RevisionCache:
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The cached value of ``key`` for the current revision, computed once."""
-        self.revision()
+        revision = self.revision()
         with self._lock:
             if key in self._values:
                 self._values.move_to_end(key)
@@ -58,13 +151,18 @@ class RevisionCache:
             with self._lock:
                 if key in self._values:
                     return self._values[key]  # type: ignore[no-any-return]
-            value = compute()
+            disk = self._disk if _persistent(key) else None
+            value: Any = disk.load(revision, key) if disk else None
+            if value is None:
+                value = compute()
+                if disk and isinstance(value, BaseModel):
+                    disk.save(revision, key, value)
             with self._lock:
                 self._values[key] = value
                 self._key_locks.pop(key, None)
                 while len(self._values) > self._max_entries:
                     self._values.popitem(last=False)
-            return value
+            return value  # type: ignore[no-any-return]
 
     def peek(self, key: Hashable) -> Any:
         """The value of ``key`` for the current revision if it is computed already, else None."""
@@ -79,4 +177,11 @@ class RevisionCache:
 
     def graph(self) -> nx.MultiDiGraph:
         """The NetworkX projection of the current revision."""
+        from queries.projection import project
+
         return self.get("projection", lambda: project(self._store))
+
+
+def _persistent(key: Hashable) -> bool:
+    """Analysis results are kept on disk; the projection and other values only in memory."""
+    return isinstance(key, tuple) and bool(key) and key[0] == "analysis"

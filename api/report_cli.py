@@ -1,28 +1,26 @@
-"""``skillgraph report``: the whole report, or one analysis, for the current graph."""
+"""``skillgraph report``: the whole report, or one analysis, for the current graph.
+
+Each command imports its analysis when it runs: NumPy, SciPy, igraph and matplotlib take
+seconds to import, and every other ``skillgraph`` command loads this module too.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import networkx as nx
 import typer
 from pydantic import BaseModel
 
 from api.settings import get_settings
+from api.stores import analysis_folder
 from api.terminal import friendly, load_projection, out, store_from
 from graph.model import OrganisationType
-from queries.bundle import all_analyses
-from queries.duplicates import DEFAULT_MIN_SCORE, duplicates
-from queries.fragmentation import fragmentation
-from queries.gaps import gaps
-from queries.overlaps import overlaps
-from queries.partners import partners
-from queries.priorities import priorities, unclassified_in_latest_poll
-from queries.projection import project
-from viz.charts import report_charts
-from viz.report import html_report, markdown_report
+from queries.thresholds import DEFAULT_MIN_SCORE
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 report_app = typer.Typer(
     help="Reports for coordinators: all analyses, or one with --json.", invoke_without_command=True
@@ -42,6 +40,9 @@ class InitiativeKind(StrEnum):
 
 
 def _graph_and_unclassified() -> tuple[nx.MultiDiGraph, int]:
+    from queries.priorities import unclassified_in_latest_poll
+    from queries.projection import project
+
     with store_from(get_settings()) as store:
         return project(store), unclassified_in_latest_poll(store)
 
@@ -68,8 +69,23 @@ def whole_report(
     """
     if ctx.invoked_subcommand is not None:
         return
-    graph, unclassified = _graph_and_unclassified()
-    bundle = all_analyses(graph, unclassified_answers=unclassified)
+    from api.cache import RevisionCache
+    from queries.bundle import all_analyses
+    from queries.priorities import unclassified_in_latest_poll
+    from queries.projection import project
+    from viz.charts import report_charts
+    from viz.report import html_report, markdown_report
+
+    settings = get_settings()
+    with store_from(settings) as store:
+        # Kept beside the store: the report of a revision is computed once.
+        cache = RevisionCache(store, analysis_folder(settings))
+        bundle = cache.get(
+            ("analysis", "report"),
+            lambda: all_analyses(
+                project(store), unclassified_answers=unclassified_in_latest_poll(store)
+            ),
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     charts = {f"{CHART_DIR}/{name}": svg for name, svg in report_charts(bundle).items()}
     (out_dir / CHART_DIR).mkdir(exist_ok=True)
@@ -95,6 +111,8 @@ def duplicates_command(
     kind: Annotated[InitiativeKind | None, typer.Option(help="Only this kind.")] = None,
 ) -> None:
     """Duplicated initiatives and recognition candidates."""
+    from queries.duplicates import duplicates
+
     graph = load_projection(get_settings())
     _emit(duplicates(graph, min_score=min_score, kind=kind.value if kind else None), as_json)
 
@@ -108,6 +126,8 @@ def overlaps_command(
     limit: Limit = None,
 ) -> None:
     """Initiatives on the same competence and coordination opportunities."""
+    from queries.overlaps import overlaps
+
     graph = load_projection(get_settings())
     _emit(overlaps(graph, competence=competence, country=country, limit=limit), as_json)
 
@@ -121,6 +141,8 @@ def gaps_command(
     limit: Limit = None,
 ) -> None:
     """Needed competences with little or no training in the country; unaddressed priorities."""
+    from queries.gaps import gaps
+
     graph = load_projection(get_settings())
     _emit(gaps(graph, competence=competence, country=country, limit=limit), as_json)
 
@@ -129,6 +151,8 @@ def gaps_command(
 @friendly
 def fragmentation_command(as_json: AsJson = False) -> None:
     """How fragmented the collaboration network is."""
+    from queries.fragmentation import fragmentation
+
     _emit(fragmentation(load_projection(get_settings())), as_json)
 
 
@@ -136,6 +160,8 @@ def fragmentation_command(as_json: AsJson = False) -> None:
 @friendly
 def priorities_command(as_json: AsJson = False) -> None:
     """Poll priorities, their support and what addresses them."""
+    from queries.priorities import priorities
+
     graph, unclassified = _graph_and_unclassified()
     _emit(priorities(graph, unclassified_answers=unclassified), as_json)
 
@@ -152,6 +178,8 @@ def partners_command(
     limit: Annotated[int, typer.Option(min=1)] = 10,
 ) -> None:
     """Organisations a member has not worked with yet, ranked, with reasons."""
+    from queries.partners import partners
+
     graph = load_projection(get_settings())
     org_type = type.value if type else None
     _emit(partners(graph, member_id, country=country, org_type=org_type, limit=limit), as_json)

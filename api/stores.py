@@ -8,6 +8,9 @@ from api.settings import Settings
 from graph.store import Store
 from ingest.review import REVIEW_FILE_NAME
 
+#: Folder of kept analysis results inside the embedded store's data folder.
+ANALYSES_FOLDER = "analyses"
+
 
 def open_store(settings: Settings) -> Store:
     """Open the configured store and make sure its schema exists."""
@@ -27,6 +30,23 @@ def open_store(settings: Settings) -> Store:
         store = EmbeddedStore(settings.data_dir)
     store.ensure_schema()
     return store
+
+
+def analysis_folder(settings: Settings) -> Path | None:
+    """Where analysis results are kept between processes: beside the embedded store.
+
+    One folder per database file (by its inode), so that a store deleted and made again
+    never meets the results of the old one. None for Neo4j (results stay in memory).
+    """
+    if settings.store != "embedded":
+        return None
+    from graph.embedded import DATABASE_FILE
+
+    try:
+        identity = (settings.data_dir / DATABASE_FILE).stat().st_ino
+    except OSError:
+        return None
+    return settings.data_dir / ANALYSES_FOLDER / f"db-{identity}"
 
 
 def review_path(settings: Settings, given: Path | None = None) -> Path:

@@ -14,12 +14,7 @@ from api.terminal import friendly, load_projection, out
 from graph.errors import InputError
 from graph.model import OrganisationType
 from graph.schema import NodeKind
-from queries.duplicates import duplicates
-from queries.fragmentation import fragmentation
-from queries.gaps import gaps
-from queries.partners import partners
 from viz.network import View
-from viz.page import render_page
 from viz.views import (
     DEFAULT_BUDGET,
     competence_view,
@@ -62,6 +57,13 @@ def build_view(
     org_types: list[OrganisationType] | None = None,
 ) -> View:
     """Run the analysis a view draws and build the view (errors: InputError, NotFound)."""
+    # The analyses are imported when a view is built: NumPy, SciPy and igraph take seconds
+    # to import, and every ``skillgraph`` command loads this module.
+    from queries.duplicates import duplicates
+    from queries.fragmentation import fragmentation
+    from queries.gaps import gaps
+    from queries.partners import partners
+
     needs_id = view in (ViewName.ORGANISATION, ViewName.COMPETENCE)
     if needs_id and not entity_id:
         raise InputError(f"--view {view.value} needs --id (the {view.value}'s id)")
@@ -111,6 +113,8 @@ def viz(
     ] = "",
 ) -> None:
     """Write one interactive view to a self-contained HTML file (no CDN, works offline)."""
+    from viz.page import render_page  # pyvis and jinja2 are imported only for this command
+
     graph = load_projection(get_settings())
     built = build_view(graph, view, entity_id=entity_id, depth=depth, budget=budget,
                        countries=country, kinds=kind, org_types=type)  # fmt: skip

@@ -41,11 +41,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ladybug
 
-from graph import cypher
+from graph import bulk, cypher
 from graph.errors import QueryRefused, StoreLocked, StoreUnavailable
 from graph.schema import (
     META_ID,
@@ -59,6 +59,9 @@ from graph.schema import (
 )
 from graph.store import Row, batches, fetch_rows, timed_out
 from graph.write_journal import WriteJournal
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 DATABASE_FILE = "graph.lbdb"
 #: The engine's write-ahead log, and where a torn one is kept once the store is recovered.
@@ -115,13 +118,21 @@ class EmbeddedTransaction(_Executor):
 
     def upsert_nodes(self, kind: NodeKind, rows: Sequence[Row]) -> int:
         keys = cypher.row_properties(kind, rows)
-        for batch in batches(rows):
+        database = self._connection.database
+        merged = bulk.copy_new_nodes(database, self.run, self.run, kind, keys, rows, self._now)
+        for batch in batches(merged):
             statement = cypher.upsert_nodes(kind, keys, _null_keys(batch, keys))
             self.run(statement, {"rows": list(batch), "now": self._now})
         return len(rows)
 
     def upsert_edges(self, rel: RelType, src: NodeKind, dst: NodeKind, rows: Sequence[Row]) -> int:
         keys = list(rel_properties(rel))
+        if len(rows) >= bulk.COPY_MIN_ROWS:
+            info = self.run(f"CALL table_info('{rel}') RETURN *")
+            database = self._connection.database
+            rows = bulk.copy_new_edges(
+                database, self.run, self.run, rel, src, dst, rows, [r["name"] for r in info]
+            )
         for batch in batches(rows):
             statement = cypher.upsert_edges(rel, src, dst, _null_keys(batch, keys))
             self.run(statement, {"rows": list(batch)})
@@ -351,6 +362,16 @@ class EmbeddedStore:
         except (ValueError, TypeError, OverflowError) as error:
             # The driver converts parameters before the engine sees them (e.g. a mixed list).
             raise QueryRefused(f"cannot use these parameters: {error}") from None
+
+    def read_arrow(self, statement: str) -> pa.Table:
+        """A read statement's whole result as one Arrow table (for bulk reads)."""
+        try:
+            result = self._connection().execute(statement)
+            if isinstance(result, list):  # several statements: keep the last result
+                result = result[-1]
+            return result.get_as_arrow(0)
+        except RuntimeError as error:
+            raise QueryRefused(str(error).split("\n")[0]) from None
 
     @contextmanager
     def transaction(self, description: str | None = None) -> Iterator[EmbeddedTransaction]:

@@ -10,21 +10,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
 from pydantic import BaseModel
 
 from graph.schema import NodeKind, RelType
-from queries.pair_scoring import (
-    DEFAULT_MIN_SCORE,
-    Item,
-    ScoredPair,
-    find_pairs,
-    find_recognition_pairs,
-    prepare,
-)
-from queries.projection import nodes_of
+from queries.projection import linked_ids, nodes_of
+from queries.thresholds import DEFAULT_MIN_SCORE
+
+if TYPE_CHECKING:
+    from queries.pair_scoring import Item, ScoredPair
 
 Kind = Literal["project", "training_offer"]
 
@@ -100,55 +96,67 @@ _KINDS: dict[Kind, NodeKind] = {
 }
 
 
-def _linked(graph: nx.MultiDiGraph, node: Any, rel: RelType, *, incoming: bool = False) -> list:
-    """Ids of the nodes linked to ``node`` by ``rel`` (out-edges, or in-edges), with data."""
-    edges = graph.in_edges(node, data=True) if incoming else graph.out_edges(node, data=True)
-    return [
-        ((source if incoming else target)[1], data)
-        for source, target, data in edges
-        if data.get("rel") == rel
-    ]
+#: How each initiative reaches its organisations, competences and countries.
+_LINKS = {
+    RelType.ACTIVE_IN: False,
+    RelType.PROVIDES: True,
+    RelType.TEACHES: False,
+    RelType.PARTICIPATES_IN: True,
+    RelType.TARGETS: False,
+}
 
 
-def _item(graph: nx.MultiDiGraph, node: Any, data: dict[str, Any], kind: Kind) -> Item:
-    countries = frozenset(k for k, _ in _linked(graph, node, RelType.ACTIVE_IN))
+def _coordinators(graph: nx.MultiDiGraph) -> dict[Any, set[str]]:
+    """Each project's coordinating organisations."""
+    found: dict[Any, set[str]] = defaultdict(set)
+    for org, project, data in graph.edges(data=True):
+        if data.get("rel") == RelType.PARTICIPATES_IN and data.get("role") == "coordinator":
+            found[project].add(org[1])
+    return found
+
+
+def _item(
+    node: Any,
+    data: dict[str, Any],
+    kind: Kind,
+    linked: dict[RelType, dict[Any, set[str]]],
+    coordinators: dict[Any, set[str]],
+) -> Item:
+    from queries.pair_scoring import Item
+
+    none: set[str] = set()
+    countries = frozenset(linked[RelType.ACTIVE_IN].get(node, none))
     if kind == "training_offer":
         return Item(
             id=data["id"],
             title=data.get("title") or "",
             description=data.get("description") or "",
-            runners=frozenset(o for o, _ in _linked(graph, node, RelType.PROVIDES, incoming=True)),
-            competences=frozenset(c for c, _ in _linked(graph, node, RelType.TEACHES)),
+            runners=frozenset(linked[RelType.PROVIDES].get(node, none)),
+            competences=frozenset(linked[RelType.TEACHES].get(node, none)),
             countries=countries,
             eqf_level=data.get("eqf_level"),
             start=data.get("start"),
             end=data.get("end"),
         )
-    participants = _linked(graph, node, RelType.PARTICIPATES_IN, incoming=True)
-    coordinators = frozenset(o for o, e in participants if e.get("role") == "coordinator")
     title = " ".join(filter(None, (data.get("acronym"), data.get("title"))))
     return Item(
         id=data["id"],
         title=title,
         description=data.get("description") or "",
-        runners=coordinators or frozenset(o for o, _ in participants),
-        competences=frozenset(c for c, _ in _linked(graph, node, RelType.TARGETS)),
+        runners=frozenset(coordinators.get(node, none))
+        or frozenset(linked[RelType.PARTICIPATES_IN].get(node, none)),
+        competences=frozenset(linked[RelType.TARGETS].get(node, none)),
         countries=countries,
         start=data.get("start"),
         end=data.get("end"),
     )
 
 
-def _organisations(graph: nx.MultiDiGraph, node: Any, kind: Kind) -> frozenset[str]:
-    rel = RelType.PROVIDES if kind == "training_offer" else RelType.PARTICIPATES_IN
-    return frozenset(o for o, _ in _linked(graph, node, rel, incoming=True))
-
-
-def _projects_of(graph: nx.MultiDiGraph) -> dict[str, frozenset[str]]:
+def _projects_of(linked: dict[RelType, dict[Any, set[str]]]) -> dict[str, frozenset[str]]:
     projects: dict[str, set[str]] = defaultdict(set)
-    for source, target, data in graph.edges(data=True):
-        if data.get("rel") == RelType.PARTICIPATES_IN:
-            projects[source[1]].add(target[1])
+    for project, orgs in linked[RelType.PARTICIPATES_IN].items():
+        for org in orgs:
+            projects[org].add(project[1])
     return {org: frozenset(ids) for org, ids in projects.items()}
 
 
@@ -242,19 +250,26 @@ def duplicates(
         Clusters (best first) with every pair's score, components and evidence, and the
         recognition candidates among training offers.
     """
-    projects_of = _projects_of(graph)
+    # The scoring's NumPy and SciPy are imported when duplicates are searched, not with the
+    # report models (which every command and view imports).
+    from queries.pair_scoring import find_pairs, find_recognition_pairs, prepare
+
+    linked = linked_ids(graph, _LINKS)
+    coordinators = _coordinators(graph)
+    projects_of = _projects_of(linked)
     clusters: list[DuplicateCluster] = []
     recognition: list[RecognitionCandidate] = []
     for name, node_kind in _KINDS.items():
         if kind is not None and kind != name:
             continue
         nodes = nodes_of(graph, node_kind)
-        items = [_item(graph, node, data, name) for node, data in nodes]
+        items = [_item(node, data, name, linked, coordinators) for node, data in nodes]
+        run_by = linked[RelType.PROVIDES if name == "training_offer" else RelType.PARTICIPATES_IN]
         if len(items) < 2:
             continue
         context = _Context(
             items={item.id: item for item in items},
-            organisations={data["id"]: _organisations(graph, node, name) for node, data in nodes},
+            organisations={data["id"]: frozenset(run_by.get(node, ())) for node, data in nodes},
             projects_of=projects_of,
         )
         # A project is not tied to one country's learners: the same project run from

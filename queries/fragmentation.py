@@ -4,6 +4,10 @@ Two organisations are linked when they take part in the same project (as coordin
 partner); the link's ``weight`` is the number of projects they share. The network holds
 every organisation that takes part in a project (members and non-member partners) plus
 every member in no project (an isolated member). See ``docs/analyses/partners-fragmentation.md``.
+
+The network is handed to the caller as a NetworkX graph; the whole-network algorithms
+(components, betweenness, cut vertices, Louvain) run on an igraph copy of it, which computes
+the same exact betweenness about a hundred times faster (``bench/analyses.py``).
 """
 
 from __future__ import annotations
@@ -11,15 +15,23 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import combinations
+from random import Random
+from threading import Lock
+from typing import TYPE_CHECKING
 
 import networkx as nx
 from pydantic import BaseModel
 
 from graph.schema import NodeKind, RelType
-from queries.projection import nodes_of
+from queries.projection import key, linked_ids, nodes_of
+
+if TYPE_CHECKING:
+    import igraph as ig
 
 #: Seed of the Louvain community detection, fixed so that a report is reproducible.
 LOUVAIN_SEED = 20260115
+#: igraph draws from one process-wide generator: seeding and using it is one critical section.
+_RANDOM = Lock()
 
 
 class Broker(BaseModel):
@@ -68,10 +80,7 @@ def collaboration_network(graph: nx.MultiDiGraph) -> nx.Graph:
     Nodes are plain organisation ids with ``name`` and ``member``; nodes and edges are added
     in sorted order so that order-dependent algorithms (Louvain) give the same result.
     """
-    participants: dict[str, set[str]] = defaultdict(set)
-    for source, target, rel in graph.edges(keys=True):
-        if rel == RelType.PARTICIPATES_IN:
-            participants[target[1]].add(source[1])
+    participants = linked_ids(graph, {RelType.PARTICIPATES_IN: True})[RelType.PARTICIPATES_IN]
     in_projects = set().union(*participants.values())
     weights: dict[tuple[str, str], int] = defaultdict(int)
     for orgs in participants.values():
@@ -100,34 +109,83 @@ def _unreachable_share(sizes: list[int]) -> float:
     return 1.0 - sum(n * (n - 1) for n in sizes) / (total * (total - 1))
 
 
-def _communities(network: nx.Graph) -> tuple[list[list[str]], float]:
+class _Network:
+    """The collaboration network as igraph sees it: vertex ``i`` is organisation ``names[i]``."""
+
+    def __init__(self, network: nx.Graph) -> None:
+        import igraph as ig  # only where it is used: it takes a while to import
+
+        self.names: list[str] = list(network)
+        self.labels: list[str] = [name for _, name in network.nodes(data="name")]
+        index = {name: i for i, name in enumerate(self.names)}
+        edges = list(network.edges(data="weight"))
+        self.graph = ig.Graph(n=len(self.names), edges=[(index[a], index[b]) for a, b, _ in edges])
+        self.graph.es["weight"] = [w for _, _, w in edges]
+        self.index = index
+        self.component: list[int] = self.graph.connected_components().membership
+
+    def components(self) -> list[list[str]]:
+        """Connected components as id lists, in the order of :func:`_ordered`."""
+        groups: dict[int, list[str]] = defaultdict(list)
+        for name, component in zip(self.names, self.component, strict=True):
+            groups[component].append(name)
+        return _ordered(groups.values())
+
+
+def _communities(network: _Network) -> tuple[list[list[str]], float]:
     """Louvain communities of two or more organisations, and the modularity of the partition."""
-    if network.number_of_edges() == 0:
+    import igraph as ig
+
+    graph = network.graph
+    if graph.ecount() == 0:
         return [], 0.0
-    partition = nx.community.louvain_communities(network, weight="weight", seed=LOUVAIN_SEED)
-    modularity = nx.community.modularity(network, partition, weight="weight")
-    return _ordered(c for c in partition if len(c) > 1), float(modularity)
+    with _RANDOM:
+        ig.set_random_number_generator(Random(LOUVAIN_SEED))
+        try:
+            partition = graph.community_multilevel(weights="weight")
+        finally:
+            ig.set_random_number_generator(Random())
+    modularity = graph.modularity(partition.membership, weights="weight")
+    groups = ([network.names[v] for v in community] for community in partition)
+    return _ordered(g for g in groups if len(g) > 1), float(modularity)
 
 
-def _brokers(network: nx.Graph, communities: list[list[str]], top: int) -> list[Broker]:
+def _betweenness(graph: ig.Graph) -> list[float]:
+    """Unweighted betweenness normalised as NetworkX does for an undirected graph.
+
+    igraph counts each unordered pair once; NetworkX's normalisation is
+    ``2 / ((n - 1)(n - 2))`` of that count (and no scaling below three nodes).
+    """
+    raw = graph.betweenness(directed=False)
+    n = graph.vcount()
+    scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 1.0
+    return [b * scale for b in raw]
+
+
+def _brokers(network: _Network, communities: list[list[str]], top: int) -> list[Broker]:
     """The organisations with the highest (normalised, unweighted) betweenness centrality."""
-    betweenness = nx.betweenness_centrality(network, normalized=True)
-    ranked = sorted((-b, node) for node, b in betweenness.items() if b > 0)[:top]
+    graph, names = network.graph, network.names
+    betweenness = _betweenness(graph)
+    ranked = sorted((-b, names[v]) for v, b in enumerate(betweenness) if b > 0)[:top]
     community_of = {node: i for i, members in enumerate(communities) for node in members}
-    cut_vertices = set(nx.articulation_points(network))
+    cut_vertices = set(graph.articulation_points())
     brokers = []
     for negative, node in ranked:
-        component = network.subgraph(nx.node_connected_component(network, node)).copy()
-        component.remove_node(node)
-        pieces = sorted((len(c) for c in nx.connected_components(component)), reverse=True)
-        linked = {community_of[n] for n in (node, *network[node]) if n in community_of}
+        vertex = network.index[node]
+        pieces: list[int] = []
+        if vertex in cut_vertices:
+            component = network.component[vertex]
+            rest = [v for v, c in enumerate(network.component) if c == component and v != vertex]
+            pieces = sorted(graph.induced_subgraph(rest).connected_components().sizes())[::-1]
+        neighbours = (names[v] for v in graph.neighbors(vertex))
+        linked = {community_of[n] for n in (node, *neighbours) if n in community_of}
         brokers.append(
             Broker(
                 id=node,
-                name=network.nodes[node]["name"],
+                name=network.labels[vertex],
                 betweenness=round(-negative, 6),
-                cut_vertex=node in cut_vertices,
-                splits_into=pieces if node in cut_vertices else [],
+                cut_vertex=vertex in cut_vertices,
+                splits_into=pieces,
                 communities_linked=len(linked),
             )
         )
@@ -136,27 +194,36 @@ def _brokers(network: nx.Graph, communities: list[list[str]], top: int) -> list[
 
 def _workers_by_competence(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
     """Organisations that have expertise in, teach, or run a project on each competence."""
+    linked = linked_ids(
+        graph,
+        {
+            RelType.HAS_EXPERTISE: True,
+            RelType.TEACHES: True,
+            RelType.TARGETS: True,
+            RelType.PROVIDES: True,
+            RelType.PARTICIPATES_IN: True,
+        },
+    )
+    none: set[str] = set()
     workers: dict[str, set[str]] = defaultdict(set)
-    for source, target, rel in graph.edges(keys=True):
-        if rel == RelType.HAS_EXPERTISE:
-            workers[target[1]].add(source[1])
-        elif rel in (RelType.TEACHES, RelType.TARGETS):
-            via = RelType.PROVIDES if rel == RelType.TEACHES else RelType.PARTICIPATES_IN
-            for org, _, org_rel in graph.in_edges(source, keys=True):
-                if org_rel == via:
-                    workers[target[1]].add(org[1])
+    for competence, orgs in linked[RelType.HAS_EXPERTISE].items():
+        workers[competence[1]] |= orgs
+    for on, kind, via in (
+        (RelType.TEACHES, NodeKind.TRAINING_OFFER, RelType.PROVIDES),
+        (RelType.TARGETS, NodeKind.PROJECT, RelType.PARTICIPATES_IN),
+    ):
+        for competence, initiatives in linked[on].items():
+            found = workers[competence[1]]
+            for initiative in initiatives:
+                found |= linked[via].get(key(kind, initiative), none)
     return workers
 
 
 def _competence_fragmentation(
-    graph: nx.MultiDiGraph, network: nx.Graph
+    graph: nx.MultiDiGraph, network: _Network
 ) -> list[CompetenceFragmentation]:
     """Per competence: the network components its organisations fall into."""
-    component_of = {
-        node: i
-        for i, component in enumerate(nx.connected_components(network))
-        for node in component
-    }
+    component_of = dict(zip(network.names, network.component, strict=True))
     labels = {
         node[1]: data.get("label", node[1]) for node, data in nodes_of(graph, NodeKind.COMPETENCE)
     }
@@ -199,20 +266,21 @@ def fragmentation(graph: nx.MultiDiGraph, *, top_brokers: int = 10) -> Fragmenta
     >>> report = fragmentation(project(store))  # doctest: +SKIP
     >>> report.components, report.fragmentation_index  # doctest: +SKIP
     """
-    network = collaboration_network(graph)
-    components = _ordered(nx.connected_components(network))
-    members = {node for node, member in network.nodes(data="member") if member}
+    nx_network = collaboration_network(graph)
+    network = _Network(nx_network)
+    components = network.components()
+    members = {node for node, member in nx_network.nodes(data="member") if member}
     communities, modularity = _communities(network)
-    total = network.number_of_nodes()
+    total = nx_network.number_of_nodes()
     return FragmentationReport(
         organisations=total,
         members=len(members),
-        collaborations=network.number_of_edges(),
+        collaborations=nx_network.number_of_edges(),
         components=len(components),
         collaborating_components=sum(len(c) > 1 for c in components),
         component_members=[c for c in components if len(c) > 1],
         largest_component_share=round(len(components[0]) / total, 6) if components else 0.0,
-        isolated_members=sorted(n for n in members if network.degree(n) == 0),
+        isolated_members=sorted(n for n in members if nx_network.degree(n) == 0),
         communities=communities,
         modularity=round(modularity, 6),
         brokers=_brokers(network, communities, top_brokers),

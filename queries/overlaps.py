@@ -13,14 +13,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import combinations, pairwise
+from itertools import pairwise
 
 import networkx as nx
+import numpy as np
+import scipy.sparse as sp
 from networkx.algorithms import bipartite
 from pydantic import BaseModel, Field
+from scipy.sparse.csgraph import connected_components
 
 from graph.schema import NodeKind, RelType
-from queries.projection import NodeKey, nodes_of
+from queries.projection import linked_ids, nodes_of
 
 #: How an initiative reaches its competences and its organisations.
 INITIATIVES = {
@@ -59,12 +62,6 @@ class OverlapReport(BaseModel):
     overlaps: list[Overlap]
 
 
-def _linked(graph: nx.MultiDiGraph, node: NodeKey, rel: RelType, *, incoming: bool) -> set[str]:
-    """Ids of the nodes joined to ``node`` by ``rel`` (in the given direction)."""
-    edges = graph.in_edges(node, keys=True) if incoming else graph.out_edges(node, keys=True)
-    return {(src if incoming else dst)[1] for src, dst, rel_key in edges if rel_key == rel}
-
-
 def collaboration_graph(graph: nx.MultiDiGraph) -> nx.Graph:
     """Organisations joined when they participate in a common project."""
     bipartite_graph = nx.Graph()
@@ -87,6 +84,11 @@ class _Initiative:
 
 
 def _initiatives(graph: nx.MultiDiGraph) -> list[_Initiative]:
+    rels = {RelType.ACTIVE_IN: False}
+    for on, run_by in INITIATIVES.values():
+        rels |= {on: False, run_by: True}
+    linked = linked_ids(graph, rels)
+    none: set[str] = set()
     found = []
     for kind, (on, run_by) in INITIATIVES.items():
         for node, data in nodes_of(graph, kind):
@@ -94,39 +96,60 @@ def _initiatives(graph: nx.MultiDiGraph) -> list[_Initiative]:
                 _Initiative(
                     id=data["id"],
                     kind=kind,
-                    organisations=frozenset(_linked(graph, node, run_by, incoming=True)),
-                    countries=frozenset(_linked(graph, node, RelType.ACTIVE_IN, incoming=False)),
-                    competences=frozenset(_linked(graph, node, on, incoming=False)),
+                    organisations=frozenset(linked[run_by].get(node, none)),
+                    countries=frozenset(linked[RelType.ACTIVE_IN].get(node, none)),
+                    competences=frozenset(linked[on].get(node, none)),
                 )
             )
     return found
 
 
-def _groups(initiatives: list[_Initiative], collaborations: nx.Graph) -> list[list[str]]:
+class _Collaborations:
+    """The collaboration graph as a sparse adjacency matrix, for grouping many subsets."""
+
+    def __init__(self, collaborations: nx.Graph) -> None:
+        self.index = {org: i for i, org in enumerate(collaborations)}
+        edges = np.array(
+            [(self.index[a], self.index[b]) for a, b in collaborations.edges()], dtype=np.int64
+        ).reshape(-1, 2)
+        size = len(self.index)
+        self.adjacency = sp.csr_matrix(
+            (np.ones(len(edges), dtype=np.int8), (edges[:, 0], edges[:, 1])), shape=(size, size)
+        )
+
+    def among(self, organisations: list[str]) -> sp.coo_matrix:
+        """The collaborations between these organisations (indexed by position in the list)."""
+        rows = np.array([self.index[org] for org in organisations], dtype=np.int64)
+        return self.adjacency[rows][:, rows].tocoo()
+
+
+def _groups(initiatives: list[_Initiative], collaborations: _Collaborations) -> list[list[str]]:
     """Initiatives joined by a shared organisation or by a past collaboration of theirs.
 
     Computed on the organisations rather than on pairs of initiatives: an initiative's
     organisations are joined to each other, collaborating organisations are joined, and
     each initiative falls in the group of its organisations' component.
     """
-    organisations = nx.Graph()
-    for initiative in initiatives:
-        members = sorted(initiative.organisations)
-        organisations.add_nodes_from(members)
-        organisations.add_edges_from(pairwise(members))
-    organisations.add_edges_from(collaborations.subgraph(list(organisations)).edges())
-    component_of = {
-        org: index
-        for index, component in enumerate(nx.connected_components(organisations))
-        for org in component
-    }
+    organisations = sorted(set().union(*(i.organisations for i in initiatives)))
+    position = {org: k for k, org in enumerate(organisations)}
+    chains = [
+        (position[a], position[b])
+        for initiative in initiatives
+        for a, b in pairwise(sorted(initiative.organisations))
+    ]
+    worked = collaborations.among(organisations)
+    rows = np.concatenate([np.array([a for a, _ in chains], dtype=np.int64), worked.row])
+    cols = np.concatenate([np.array([b for _, b in chains], dtype=np.int64), worked.col])
+    size = len(organisations)
+    links = sp.csr_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(size, size))
+    _, component_of = connected_components(links, directed=False)
     grouped: dict[int, list[str]] = {}
     alone: list[list[str]] = []
     for initiative in initiatives:
         if not initiative.organisations:
             alone.append([initiative.id])
             continue
-        index = component_of[next(iter(initiative.organisations))]
+        index = int(component_of[position[next(iter(initiative.organisations))]])
         grouped.setdefault(index, []).append(initiative.id)
     return sorted([sorted(group) for group in grouped.values()] + alone)
 
@@ -136,15 +159,30 @@ def _never_worked_together(
 ) -> tuple[list[tuple[str, str]], int]:
     """Organisation pairs across groups (by construction they share no project).
 
-    Returns the first ``at_most`` pairs in order, and how many there are in all.
+    Groups have disjoint organisations (they are components). Returns the first ``at_most``
+    pairs ``(a, b)``, ``a < b``, in order, and how many there are in all.
     """
     organisations = {i.id: i.organisations for i in initiatives}
-    in_group = [sorted(set().union(*(organisations[i] for i in group))) for group in groups]
-    total = sum(len(a) * len(b) for a, b in combinations(in_group, 2))
+    group_of = {
+        org: index
+        for index, group in enumerate(groups)
+        for initiative in group
+        for org in organisations[initiative]
+    }
+    sizes = np.bincount(list(group_of.values()), minlength=len(groups))
+    total = int((sizes.sum() ** 2 - (sizes**2).sum()) // 2)
+    names = sorted(group_of)
+    labels = np.array([group_of[name] for name in names])
     smallest: list[tuple[str, str]] = []
-    for a, b in combinations(in_group, 2):
-        pairs = sorted((min(x, y), max(x, y)) for x in a[:at_most] for y in b[:at_most])
-        smallest = sorted(set(smallest) | set(pairs[:at_most]))[:at_most]
+    # Pairs in order: each organisation with the later ones of other groups, until enough.
+    for first, name in enumerate(names):
+        need = at_most - len(smallest)
+        if need <= 0:
+            break
+        later = np.flatnonzero(labels[first + 1 :] != labels[first])[:need] + first + 1
+        if not len(later):
+            break  # every later organisation is in this one's group, and so for the next ones
+        smallest += [(name, names[j]) for j in later]
     return smallest, total
 
 
@@ -152,7 +190,7 @@ def _overlap(
     competence: str,
     country: str | None,
     initiatives: list[_Initiative],
-    collaborations: nx.Graph,
+    collaborations: _Collaborations,
 ) -> Overlap | None:
     organisations = sorted(set().union(*(i.organisations for i in initiatives)))
     if len(initiatives) < 2 or len(organisations) < 2:
@@ -214,7 +252,7 @@ def overlaps(
     >>> overlaps(nx.MultiDiGraph()).overlaps
     []
     """
-    collaborations = collaboration_graph(graph)
+    collaborations = _Collaborations(collaboration_graph(graph))
     by_place: dict[tuple[str, str | None], list[_Initiative]] = defaultdict(list)
     for initiative in _initiatives(graph):
         places = [*initiative.countries, None] if country is None else [country]

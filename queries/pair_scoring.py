@@ -21,17 +21,18 @@ Example
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import product
-from typing import Any
+from itertools import chain, product
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import MultiLabelBinarizer
+
+from queries.thresholds import DEFAULT_MIN_SCORE, RECOGNITION_MIN_TEXT
 
 #: Weights of the score's components; a missing component (no EQF, no dates) is left out
 #: and the others are re-weighted, so the score stays in [0, 1].
@@ -42,18 +43,17 @@ WEIGHTS: dict[str, float] = {
     "eqf_level": 0.1,
     "time": 0.1,
 }
-#: Chosen on the sample data (docs/analyses/duplicates.md): planted duplicates score >= 0.82
-#: (offers >= 0.90), the decoy 0.62 and the best unrelated pair in a block 0.63.
-DEFAULT_MIN_SCORE = 0.75
-#: Text similarity above which same-competence, same-EQF offers in different countries are
-#: recognition candidates (sample: planted pairs >= 0.50, unrelated pairs <= 0.45).
-RECOGNITION_MIN_TEXT = 0.48
 #: Dates this far apart (days between the two runs) make the time component 0.
 TIME_HORIZON_DAYS = 365.0
 #: At most this many best matches per item and block are kept (bounds huge blocks).
 MAX_NEIGHBOURS = 50
 #: Rows of a block multiplied at once (bounds the memory of one sparse product).
 CHUNK_ROWS = 2048
+#: Blocks up to this size are scored pair by pair, all together (a product per block costs
+#: more than its few pairs); at this size no item can have more than MAX_NEIGHBOURS matches.
+SMALL_BLOCK = MAX_NEIGHBOURS + 1
+#: Pairs of small blocks scored at once (bounds the memory of the row-wise product).
+PAIR_ROWS = 20_000
 _NO_VALUE = ""
 
 
@@ -103,35 +103,81 @@ class Features:
 # --- features ---------------------------------------------------------------------------
 
 
+#: A word: two or more word characters (scikit-learn's default token pattern).
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+
+
+def _strip_accents(text: str) -> str:
+    """Lower case without combining marks (as scikit-learn's ``strip_accents="unicode"``)."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _char_grams(word: str) -> list[str]:
+    """The character 4-grams of a word padded with one space each side (``char_wb``)."""
+    padded = f" {word} "
+    return [padded[i : i + 4] for i in range(max(1, len(padded) - 3))]
+
+
+def _binary_rows(
+    documents: Iterable[Iterable[str]], terms: Callable[[str], Iterable[str]]
+) -> sp.csr_matrix:
+    """L2-normalised binary term vectors, each distinct token's terms worked out once.
+
+    Builds the same vectors as scikit-learn's ``TfidfVectorizer(binary=True, use_idf=False)``
+    (columns in the order terms are met rather than sorted, which no product sees) without
+    its per-token analyser calls: documents are rows of tokens, tokens rows of terms, and
+    the documents' terms are the sparse product of the two.
+    """
+    rows = [list(tokens) for tokens in documents]
+    token_ids = {token: i for i, token in enumerate(dict.fromkeys(chain.from_iterable(rows)))}
+    vocabulary: dict[str, int] = {}
+    term_ids = [[vocabulary.setdefault(t, len(vocabulary)) for t in terms(k)] for k in token_ids]
+    tokens_terms = _incidence(term_ids, len(vocabulary))
+    documents_tokens = _incidence(
+        [list(map(token_ids.__getitem__, tokens)) for tokens in rows], len(token_ids)
+    )
+    matrix = (documents_tokens @ tokens_terms).tocsr()
+    matrix.sort_indices()
+    counts = np.diff(matrix.indptr)
+    with np.errstate(divide="ignore"):
+        matrix.data = np.repeat((1.0 / np.sqrt(counts)).astype(np.float32), counts)
+    return matrix
+
+
+def _incidence(rows: Sequence[Sequence[int]], columns: int) -> sp.csr_matrix:
+    """A 0/1 matrix with a one in each listed column of each row (repeats add up)."""
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([len(r) for r in rows], out=indptr[1:])
+    indices = np.fromiter(chain.from_iterable(rows), dtype=np.int32, count=int(indptr[-1]))
+    values = np.ones(len(indices), dtype=np.float32)
+    return sp.csr_matrix((values, indices, indptr), shape=(len(rows), columns))
+
+
 def _text_vectors(texts: Sequence[str]) -> sp.csr_matrix:
     """Binary character 4-gram and word vectors, each L2-normalised, joined with equal weight.
 
     Binary term presence without IDF: on the sample, IDF over-weights the rare topical
     words that unrelated offers on the same competence share (see the docs).
     """
-    common: dict[str, Any] = {
-        "binary": True,
-        "use_idf": False,
-        "strip_accents": "unicode",
-        "dtype": np.float32,
-    }
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(4, 4), **common)
-    words = TfidfVectorizer(analyzer="word", stop_words="english", **common)
-    parts = [_fit(vectorizer, texts) for vectorizer in (chars, words)]
-    return sp.hstack([math.sqrt(0.5) * part for part in parts], format="csr")
+    # Imported here: scikit-learn takes seconds to import and only this needs it.
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-
-def _fit(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sp.csr_matrix:
-    try:
-        return vectorizer.fit_transform(texts)
-    except ValueError:  # no term at all (no text, or only stop words): nothing to compare
-        return sp.csr_matrix((len(texts), 0), dtype=np.float32)
+    plain = [_strip_accents(text) for text in texts]
+    chars = _binary_rows((text.split() for text in plain), _char_grams)
+    words = _binary_rows(
+        ((w for w in _WORD.findall(text) if w not in ENGLISH_STOP_WORDS) for text in plain),
+        lambda word: (word,),
+    )
+    return sp.hstack([math.sqrt(0.5) * part for part in (chars, words)], format="csr")
 
 
 def _multi_hot(sets: Sequence[frozenset[str]]) -> sp.csr_matrix:
-    binarizer = MultiLabelBinarizer(sparse_output=True)
-    matrix = binarizer.fit_transform([sorted(s) for s in sets] + [[_NO_VALUE]])
-    return sp.csr_matrix(matrix[:-1], dtype=np.float32)
+    matrix = _binary_rows(sets, lambda value: (value,))
+    matrix.data[:] = 1.0
+    return matrix
 
 
 def _days(value: str | None) -> float:
@@ -196,7 +242,7 @@ def _block_pairs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs ``i < j`` of one block whose text similarity reaches ``min_text``."""
     found_i, found_j, found_sim = [], [], []
-    columns = text[block].T.tocsc()
+    columns = text[block].T.tocsr()  # CSR: the product would convert a CSC operand each time
     for offset in range(0, len(block), CHUNK_ROWS):
         rows = block[offset : offset + CHUNK_ROWS]
         product_ = (text[rows] @ columns).tocoo()
@@ -212,12 +258,43 @@ def _block_pairs(
     return np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_sim)
 
 
+def _small_block_pairs(
+    text: sp.csr_matrix, blocks: Sequence[np.ndarray], min_text: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs ``i < j`` of small blocks reaching ``min_text``, every pair scored at once.
+
+    A block this small never has more than ``MAX_NEIGHBOURS`` matches per item, so no
+    top-k applies; one row-wise product over all their pairs replaces a product per block.
+    """
+    if not blocks:
+        return np.array([], dtype=int), np.array([], dtype=int), np.array([], dtype=np.float32)
+    firsts, seconds = [], []
+    for block in blocks:
+        a, b = np.triu_indices(len(block), 1)
+        firsts.append(block[a])
+        seconds.append(block[b])
+    i, j = np.concatenate(firsts), np.concatenate(seconds)
+    sim = np.concatenate(
+        [
+            np.asarray(text[i[k : k + PAIR_ROWS]].multiply(text[j[k : k + PAIR_ROWS]]).sum(axis=1))
+            .ravel()
+            .astype(np.float32)
+            for k in range(0, len(i), PAIR_ROWS)
+        ]
+        or [np.array([], dtype=np.float32)]
+    )
+    keep = sim >= min_text - 1e-6
+    return i[keep], j[keep], sim[keep]
+
+
 def _text_pairs(
     text: sp.csr_matrix, blocks: Sequence[np.ndarray], min_text: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Thresholded text similarities within every block, each pair once."""
     empty = (np.array([], dtype=int), np.array([], dtype=int), np.array([], dtype=np.float32))
-    parts = [_block_pairs(text, block, min_text) for block in blocks] or [empty]
+    small = [block for block in blocks if len(block) <= SMALL_BLOCK]
+    parts = [_block_pairs(text, block, min_text) for block in blocks if len(block) > SMALL_BLOCK]
+    parts += [_small_block_pairs(text, small, min_text), empty]
     i, j, sim = (np.concatenate(column) for column in zip(*parts, strict=True))
     _, first = np.unique(i.astype(np.int64) * text.shape[0] + j, return_index=True)
     return i[first], j[first], np.minimum(sim[first].astype(float), 1.0)
