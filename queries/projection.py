@@ -3,7 +3,9 @@
 Nodes are keyed ``(kind, id)`` because ids are unique per kind only (the key says the
 kind; a node's attributes are its properties, a priority's own ``kind`` among them). Edges
 are keyed by their relationship type and carry ``rel`` and their properties. The API keeps
-one projection per store revision (:class:`api.cache.RevisionCache`).
+one projection per store revision (:class:`api.cache.RevisionCache`). An ESCO skill linked to
+one of the partnership's competences is folded into it (:mod:`queries.concepts`), so that every
+analysis sees one node per concept.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import networkx as nx
 
 from graph.schema import RELATIONSHIPS, NodeKind, rel_properties
 from graph.store import Store
+from queries.concepts import merge_linked_competences
 from queries.entities import node_properties
 
 NodeKey = tuple[NodeKind, str]
@@ -50,7 +53,7 @@ def project(store: Store) -> nx.MultiDiGraph:
             (key(src, row.pop("a")), key(dst, row.pop("b")), rel.value, {**row, "rel": rel})
             for row in store.run(statement)
         )
-    return graph
+    return merge_linked_competences(graph)
 
 
 def nodes_of(graph: nx.MultiDiGraph, kind: NodeKind) -> list[tuple[NodeKey, dict[str, Any]]]:
