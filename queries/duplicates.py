@@ -25,6 +25,7 @@ from queries.pair_scoring import (
     prepare,
 )
 from queries.projection import nodes_of
+from queries.semantic import find_anchor_pairs, text_anchors, with_anchor_pairs
 
 Kind = Literal["project", "training_offer"]
 
@@ -40,6 +41,8 @@ class PairEvidence(BaseModel):
     common_organisations: list[str]
     already_work_together: bool
     shared_projects: list[str]
+    matched_on: Literal["text", "anchors"] = "text"
+    shared_anchors: list[str] = []
 
 
 class DuplicatePair(BaseModel):
@@ -170,6 +173,10 @@ def _evidence(pair: ScoredPair, context: _Context) -> PairEvidence:
         common_organisations=sorted(common),
         already_work_together=bool(shared or common),
         shared_projects=sorted(shared),
+        matched_on="anchors" if "anchors" in pair.components else "text",
+        shared_anchors=sorted(
+            text_anchors(a.title, a.description) & text_anchors(b.title, b.description)
+        ),
     )
 
 
@@ -260,7 +267,11 @@ def duplicates(
         # A project is not tied to one country's learners: the same project run from
         # another country still duplicates the effort, so only offers need a shared country.
         features = prepare(items)
-        pairs = find_pairs(features, min_score, same_country=name == "training_offer")
+        same_country = name == "training_offer"
+        pairs = with_anchor_pairs(
+            find_pairs(features, min_score, same_country=same_country),
+            find_anchor_pairs(features, min_score, same_country=same_country),
+        )
         clusters += _clusters(name, pairs, context)
         if name == "training_offer":
             recognition = _recognition(find_recognition_pairs(features), context)
