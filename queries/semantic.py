@@ -95,8 +95,10 @@ def anchors(text: str) -> frozenset[str]:
     """
     starts = _WORD_START.findall(text)
     numbers_only = sum(1 for c in starts if c.isupper()) > MAX_CAPITALISED_SHARE * len(starts)
-    found = {" ".join(_fold(norm).split()) for norm in _NORM.findall(text)}
-    text = _NORM.sub(" ", text)
+    found: set[str] = set()
+    if not numbers_only:
+        found = {" ".join(_fold(norm).split()) for norm in _NORM.findall(text)}
+        text = _NORM.sub(" ", text)
     for match in _CANDIDATE.finditer(text):
         found |= _token_anchors(
             match.group(0), numbers_only=numbers_only, first=_starts_sentence(text, match.start())
