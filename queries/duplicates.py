@@ -36,6 +36,8 @@ class PairEvidence(BaseModel):
     common_organisations: list[str]
     already_work_together: bool
     shared_projects: list[str]
+    matched_on: Literal["text", "anchors"] = "text"
+    shared_anchors: list[str] = []
 
 
 class DuplicatePair(BaseModel):
@@ -161,6 +163,8 @@ def _projects_of(linked: dict[RelType, dict[Any, set[str]]]) -> dict[str, frozen
 
 
 def _evidence(pair: ScoredPair, context: _Context) -> PairEvidence:
+    from queries.semantic import text_anchors
+
     a, b = context.items[pair.a], context.items[pair.b]
     orgs_a, orgs_b = context.organisations[pair.a], context.organisations[pair.b]
 
@@ -178,6 +182,10 @@ def _evidence(pair: ScoredPair, context: _Context) -> PairEvidence:
         common_organisations=sorted(common),
         already_work_together=bool(shared or common),
         shared_projects=sorted(shared),
+        matched_on="anchors" if "anchors" in pair.components else "text",
+        shared_anchors=sorted(
+            text_anchors(a.title, a.description) & text_anchors(b.title, b.description)
+        ),
     )
 
 
@@ -253,6 +261,7 @@ def duplicates(
     # The scoring's NumPy and SciPy are imported when duplicates are searched, not with the
     # report models (which every command and view imports).
     from queries.pair_scoring import find_pairs, find_recognition_pairs, prepare
+    from queries.semantic import find_anchor_pairs, with_anchor_pairs
 
     linked = linked_ids(graph, _LINKS)
     coordinators = _coordinators(graph)
@@ -275,7 +284,11 @@ def duplicates(
         # A project is not tied to one country's learners: the same project run from
         # another country still duplicates the effort, so only offers need a shared country.
         features = prepare(items)
-        pairs = find_pairs(features, min_score, same_country=name == "training_offer")
+        same_country = name == "training_offer"
+        pairs = with_anchor_pairs(
+            find_pairs(features, min_score, same_country=same_country),
+            find_anchor_pairs(features, min_score, same_country=same_country),
+        )
         clusters += _clusters(name, pairs, context)
         if name == "training_offer":
             recognition = _recognition(find_recognition_pairs(features), context)

@@ -1,11 +1,13 @@
 """Gaps: demand for a competence in a country that training offers there do not meet.
 
-Demand in a country: the members located there that NEED the competence, plus the projects
-ACTIVE_IN that country that TARGET it. Supply: the training offers ACTIVE_IN that country
-that TEACH it. A (competence, country) is a gap when it has demand and fewer local offers
+Demand comes from two sources, ranked apart: the members located in a country that NEED
+the competence (their stated needs), and the projects ACTIVE_IN that country that TARGET
+it. Supply: the training offers ACTIVE_IN that country that TEACH it. A (competence,
+country) is a gap of a source when that source has demand there and fewer local offers
 than demanders (none at all is the common case). Gaps are scored so that, at equal demand,
 "taught nowhere" ranks above "taught only in other countries", which ranks above "taught
-here, but scarcely".
+here, but scarcely". Project targets alone are listed only above a threshold (see
+:data:`MIN_PROJECT_DEMAND`); what the threshold leaves out is counted in the report.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 import networkx as nx
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from graph.schema import NodeKind, RelType
 from queries.projection import NodeKey, nodes_of
@@ -23,6 +25,20 @@ from queries.projection import NodeKey, nodes_of
 #: Weight of a gap's demand by where the nearest supply is (see docs/analyses).
 NOWHERE_WEIGHT = 2.0
 ELSEWHERE_WEIGHT = 1.0
+#: Every stated need of a member is demand: one member is enough for a member-needs gap.
+MIN_MEMBER_DEMAND = 1
+#: A gap from project targets alone is listed when at least this many projects active in
+#: the country target the competence, or when it is taught nowhere at all. One project
+#: targeting a competence that other countries teach is not something a coordinator acts on
+#: (on the sample it cuts 71 such entries; docs/analyses/overlaps-gaps-priorities.md).
+MIN_PROJECT_DEMAND = 2
+
+
+class DemandSource(StrEnum):
+    """Where a gap's demand comes from."""
+
+    MEMBER_NEEDS = "member_needs"
+    PROJECT_TARGETS = "project_targets"
 
 
 class Coverage(StrEnum):
@@ -38,7 +54,8 @@ class Gap(BaseModel):
 
     competence: str
     country: str
-    demand: int
+    demand_from: DemandSource
+    demand: int = Field(description="members that need it, or projects that target it")
     supply: int
     nearest_supply: list[str] = Field(
         description="countries where it is taught, most offers first (no border data)"
@@ -46,7 +63,10 @@ class Gap(BaseModel):
     score: float
     coverage: Coverage
     needed_by: list[str] = Field(description="members in the country that need it")
-    targeted_by: list[str] = Field(description="projects active in the country that target it")
+    targeted_by: list[str] = Field(
+        description="projects active in the country that target it (the demand of a "
+        "project-targets gap; context for a member-needs gap)"
+    )
     offers: list[str] = Field(description="offers teaching it in the country")
     offers_elsewhere: dict[str, list[str]] = Field(
         description="offers teaching it, per country of nearest_supply"
@@ -64,12 +84,45 @@ class UnaddressedPriority(BaseModel):
     label: str | None = None
 
 
-class GapReport(BaseModel):
-    """Gaps (highest score first), unaddressed priorities, and each member's uncovered needs."""
+class GapThresholds(BaseModel):
+    """The thresholds a gap of each source must reach to be listed."""
 
-    gaps: list[Gap]
+    min_member_demand: int = MIN_MEMBER_DEMAND
+    min_project_demand: int = MIN_PROJECT_DEMAND
+
+
+class GapCounts(BaseModel):
+    """How many gaps of each source there are, and how many the thresholds list."""
+
+    member_needs_found: int = 0
+    member_needs_listed: int = 0
+    project_targets_found: int = 0
+    project_targets_listed: int = 0
+
+
+class GapReport(BaseModel):
+    """Gaps of each demand source (highest score first), unaddressed priorities, and each
+    member's uncovered needs."""
+
+    member_needs: list[Gap] = Field(
+        default_factory=list, description="gaps in what members say they need, ranked"
+    )
+    project_targets: list[Gap] = Field(
+        default_factory=list,
+        description="gaps in what projects target, ranked, above the thresholds",
+    )
     unaddressed_priorities: list[UnaddressedPriority]
     member_gaps: dict[str, list[str]]
+    thresholds: GapThresholds = Field(default_factory=GapThresholds)
+    counts: GapCounts = Field(
+        default_factory=GapCounts, description="gaps found and listed, before any limit"
+    )
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def gaps(self) -> list[Gap]:
+        """Every listed gap: the member-needs ones, then the project-targets ones."""
+        return [*self.member_needs, *self.project_targets]
 
 
 def _targets(graph: nx.MultiDiGraph, node: NodeKey, rel: RelType) -> list[str]:
@@ -135,8 +188,9 @@ def _gap(
     country: str,
     place: _Place,
     taught_in: dict[str, set[str]],
+    source: DemandSource,
 ) -> Gap | None:
-    demand = len(place.members) + len(place.projects)
+    demand = len(place.members if source is DemandSource.MEMBER_NEEDS else place.projects)
     supply = len(place.offers)
     if demand == 0 or supply >= demand:
         return None
@@ -148,6 +202,7 @@ def _gap(
     return Gap(
         competence=competence,
         country=country,
+        demand_from=source,
         demand=demand,
         supply=supply,
         nearest_supply=nearest,
@@ -188,14 +243,27 @@ def _member_gaps(
     return {member: sorted(uncovered[member]) for member in sorted(uncovered)}
 
 
+def listed(gap: Gap, thresholds: GapThresholds) -> bool:
+    """Whether a gap reaches the threshold of its demand source."""
+    if gap.demand_from is DemandSource.MEMBER_NEEDS:
+        return gap.demand >= thresholds.min_member_demand
+    return gap.demand >= thresholds.min_project_demand or gap.coverage is Coverage.NOWHERE
+
+
+def _ranked(found: list[Gap]) -> list[Gap]:
+    return sorted(found, key=lambda g: (-g.score, -g.demand, g.competence, g.country))
+
+
 def gaps(
     graph: nx.MultiDiGraph,
     *,
     competence: str | None = None,
     country: str | None = None,
     limit: int | None = None,
+    thresholds: GapThresholds | None = None,
 ) -> GapReport:
-    """Demand against supply per competence and country.
+    """Demand against supply per competence and country, members' needs and project
+    targets ranked apart.
 
     Parameters
     ----------
@@ -204,18 +272,22 @@ def gaps(
     competence, country
         Only gaps (and member gaps) of this competence id / country code.
     limit
-        At most this many gaps, after ranking (unaddressed priorities and member gaps are
-        not limited).
+        At most this many gaps of each source, after ranking (unaddressed priorities and
+        member gaps are not limited).
+    thresholds
+        What a gap of each source needs to be listed (default: :class:`GapThresholds`);
+        ``counts`` says how many were found and listed.
 
     Returns
     -------
     GapReport
-        Gaps by score, then demand, then competence and country; unaddressed priorities by
-        support; per member, its needs that no offer in its country teaches.
+        Member-needs gaps and project-targets gaps, each by score, then demand, then
+        competence and country; unaddressed priorities by support; per member, its needs
+        that no offer in its country teaches.
 
     Examples
     --------
-    >>> gaps(nx.MultiDiGraph()).gaps
+    >>> gaps(nx.MultiDiGraph()).member_needs
     []
     """
     places = _places(graph)
@@ -223,15 +295,27 @@ def gaps(
     for (comp, place_country), place in places.items():
         if place.offers:
             taught_in[comp][place_country] = place.offers
-    found = [
-        gap
-        for (comp, place_country), place in places.items()
-        if _selected(comp, place_country, competence, country)
-        and (gap := _gap(graph, comp, place_country, place, taught_in[comp])) is not None
-    ]
-    found.sort(key=lambda g: (-g.score, -g.demand, g.competence, g.country))
+    thresholds = thresholds or GapThresholds()
+    found: dict[DemandSource, list[Gap]] = {source: [] for source in DemandSource}
+    for (comp, place_country), place in places.items():
+        if not _selected(comp, place_country, competence, country):
+            continue
+        for source in DemandSource:
+            gap = _gap(graph, comp, place_country, place, taught_in[comp], source)
+            if gap is not None:
+                found[source].append(gap)
+    shown = {s: _ranked([g for g in found[s] if listed(g, thresholds)]) for s in DemandSource}
+    needs, targets = shown[DemandSource.MEMBER_NEEDS], shown[DemandSource.PROJECT_TARGETS]
     return GapReport(
-        gaps=found[:limit] if limit is not None else found,
+        member_needs=needs[:limit] if limit is not None else needs,
+        project_targets=targets[:limit] if limit is not None else targets,
         unaddressed_priorities=unaddressed_priorities(graph),
         member_gaps=_member_gaps(places, competence, country),
+        thresholds=thresholds,
+        counts=GapCounts(
+            member_needs_found=len(found[DemandSource.MEMBER_NEEDS]),
+            member_needs_listed=len(needs),
+            project_targets_found=len(found[DemandSource.PROJECT_TARGETS]),
+            project_targets_listed=len(targets),
+        ),
     )

@@ -6,14 +6,16 @@ competence, across all countries and per country where the initiatives are ACTIV
 initiatives are grouped: two initiatives fall in the same group when they share an
 organisation or when one of their organisations has worked with one of the other's (shared a
 project). An overlap whose initiatives fall in two or more groups is *unconnected*: a
-coordination opportunity between organisations that have never worked together.
+coordination opportunity between organisations that have never worked together. An
+overlap names at most :data:`ORGANISATIONS_NAMED` of its organisations (one from each group
+first, the most active first) and counts the rest.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import chain, pairwise, zip_longest
 
 import networkx as nx
 import numpy as np
@@ -34,6 +36,9 @@ INITIATIVES = {
 
 #: At most this many organisation pairs are listed as evidence per overlap (all are counted).
 PAIRS_LISTED = 50
+#: At most this many organisations are named per overlap (all are counted): a handful a
+#: coordinator can call (docs/analyses/overlaps-gaps-priorities.md).
+ORGANISATIONS_NAMED = 5
 
 
 class Overlap(BaseModel):
@@ -42,7 +47,11 @@ class Overlap(BaseModel):
     competence: str
     country: str | None
     initiatives: list[str]
-    organisations: list[str]
+    organisations: list[str] = Field(
+        description=f"at most {ORGANISATIONS_NAMED} organisations to bring together: the most "
+        "active one of each group first, then the next most active; sorted by id"
+    )
+    organisations_count: int = Field(description="how many organisations run the initiatives")
     unconnected: bool
     projects: list[str] = Field(description="the initiatives that are projects")
     offers: list[str] = Field(description="the initiatives that are training offers")
@@ -186,6 +195,23 @@ def _never_worked_together(
     return smallest, total
 
 
+def _named(
+    initiatives: list[_Initiative], groups: list[list[str]], *, at_most: int = ORGANISATIONS_NAMED
+) -> list[str]:
+    """A handful of organisations: the most active of each group in turn, then the next.
+
+    An organisation's activity is the number of the overlap's initiatives it runs.
+    """
+    activity = Counter(org for i in initiatives for org in i.organisations)
+    organisations = {i.id: i.organisations for i in initiatives}
+    by_group = [
+        sorted(set().union(*(organisations[i] for i in group)), key=lambda o: (-activity[o], o))
+        for group in groups
+    ]
+    in_turn = [o for o in chain.from_iterable(zip_longest(*by_group)) if o is not None]
+    return sorted(list(dict.fromkeys(in_turn))[:at_most])
+
+
 def _overlap(
     competence: str,
     country: str | None,
@@ -201,7 +227,8 @@ def _overlap(
         competence=competence,
         country=country,
         initiatives=sorted(i.id for i in initiatives),
-        organisations=organisations,
+        organisations=_named(initiatives, groups),
+        organisations_count=len(organisations),
         unconnected=len(groups) > 1,
         projects=sorted(i.id for i in initiatives if i.kind is NodeKind.PROJECT),
         offers=sorted(i.id for i in initiatives if i.kind is NodeKind.TRAINING_OFFER),
@@ -214,7 +241,7 @@ def _overlap(
 def _rank(overlap: Overlap) -> tuple[int, int, str, str]:
     return (
         -len(overlap.initiatives),
-        -len(overlap.organisations),
+        -overlap.organisations_count,
         overlap.competence,
         overlap.country or "",
     )

@@ -3,7 +3,9 @@
 Nodes are keyed ``(kind, id)`` because ids are unique per kind only (the key says the
 kind; a node's attributes are its properties, a priority's own ``kind`` among them). Edges
 are keyed by their relationship type and carry ``rel`` and their properties. The API keeps
-one projection per store revision (:class:`api.cache.RevisionCache`).
+one projection per store revision (:class:`api.cache.RevisionCache`). An ESCO skill linked to
+one of the partnership's competences is folded into it (:mod:`queries.concepts`), so that every
+analysis sees one node per concept.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from graph.schema import (
     rel_properties,
 )
 from graph.store import Store
+from queries.concepts import merge_linked_competences
 
 NodeKey = tuple[NodeKind, str]
 
@@ -104,7 +107,7 @@ def _build(store: Store) -> nx.MultiDiGraph:
                 keys = succ[a][b] = pred[b][a] = {}
             keys.setdefault(rel.value, {}).update(row, rel=rel)
     nx._clear_cache(graph)
-    return graph
+    return merge_linked_competences(graph)
 
 
 def linked_ids(

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from markdown_it import MarkdownIt
 
 from queries.bundle import AnalysisBundle
+from queries.gaps import Gap
 
 TOP = 15
 
@@ -43,7 +44,8 @@ def _summary(b: AnalysisBundle) -> list[str]:
         "",
         f"- **{_count(len(b.duplicates.clusters), 'cluster', 'clusters')} of duplicated initiatives**, "
         f"{_count(len(b.duplicates.recognition_candidates), 'recognition candidate', 'recognition candidates')}.",
-        f"- **{len(b.gaps.gaps)} gaps** between needed and offered competences; "
+        f"- **{_count(len(b.gaps.member_needs), 'gap', 'gaps')} in members' stated needs**, "
+        f"{len(b.gaps.project_targets)} more in project targets; "
         f"{_count(len(b.gaps.unaddressed_priorities), 'priority', 'priorities')} that nothing addresses.",
         f"- **Fragmentation index {f.fragmentation_index:.2f}**: {f.components} separate groups, "
         f"the largest holding {f.largest_component_share:.0%} of {f.organisations} organisations; "
@@ -88,14 +90,28 @@ def _chart(charts: Mapping[str, str], name: str, alt: str) -> list[str]:
     return [f"![{alt}]({charts[name]})", ""] if name in charts else []
 
 
+def _gap_rows(found: Sequence[Gap], b: AnalysisBundle) -> list[list[object]]:
+    return [[_name(b, g.competence), g.country, g.demand, g.supply, g.coverage.value.replace("_", " "),
+             ", ".join(g.nearest_supply) or "none", f"{g.score:.2f}"] for g in found[:TOP]]  # fmt: skip
+
+
 def _gaps(b: AnalysisBundle) -> list[str]:
-    rows = [[_name(b, g.competence), g.country, g.demand, g.supply, g.coverage.value.replace("_", " "),
-             ", ".join(g.nearest_supply) or "none", f"{g.score:.2f}"] for g in b.gaps.gaps[:TOP]]  # fmt: skip
+    header = ["competence", "country", "demand", "supply", "coverage", "taught in", "score"]
+    r, counts = b.gaps, b.gaps.counts
+    cut = counts.project_targets_found - counts.project_targets_listed
     lines = ["## Gaps between needed and offered competences", "",
-             f"The {min(TOP, len(b.gaps.gaps))} largest of {len(b.gaps.gaps)}.", ""]  # fmt: skip
-    lines += _table(
-        ["competence", "country", "demand", "supply", "coverage", "taught in", "score"], rows
-    )
+             "Demand from what members say they need and demand from what projects target, "
+             "ranked apart.", "",
+             "### In members' stated needs", "",
+             f"The {min(TOP, len(r.member_needs))} largest of {len(r.member_needs)}; demand is "
+             "the number of members in the country that need it.", ""]  # fmt: skip
+    lines += _table(header, _gap_rows(r.member_needs, b))
+    lines += ["### In project targets", "",
+              f"The {min(TOP, len(r.project_targets))} largest of {len(r.project_targets)}; demand "
+              "is the number of projects active in the country that target it. Listed when at "
+              f"least {r.thresholds.min_project_demand} projects target it or it is taught "
+              f"nowhere: {cut} with fewer projects, taught elsewhere, are left out.", ""]  # fmt: skip
+    lines += _table(header, _gap_rows(r.project_targets, b))
     lines += ["### Priorities nothing addresses", ""]
     lines += [
         f"- {_name(b, p.priority)}: support {p.support}" for p in b.gaps.unaddressed_priorities
@@ -129,12 +145,19 @@ def _fragmentation(b: AnalysisBundle) -> list[str]:
     return lines
 
 
+def _more(hidden: int) -> str:
+    return f" and {hidden} more" if hidden > 0 else ""
+
+
 def _overlaps(b: AnalysisBundle) -> list[str]:
     opportunities = [o for o in b.overlaps.overlaps if o.unconnected][:TOP]
-    rows = [[_name(b, o.competence), o.country or "all", len(o.initiatives), _names(b, o.organisations)]
+    rows = [[_name(b, o.competence), o.country or "all", len(o.initiatives),
+             _names(b, o.organisations) + _more(o.organisations_count - len(o.organisations))]
             for o in opportunities]  # fmt: skip
     lines = ["## Coordination opportunities", "",
-             "Initiatives on the same competence whose organisations have never worked together.", ""]  # fmt: skip
+             "Initiatives on the same competence whose organisations have never worked together; "
+             "a few organisations to bring together are named (one of each group first), the rest "
+             "counted.", ""]  # fmt: skip
     return lines + _table(["competence", "country", "initiatives", "organisations"], rows)
 
 

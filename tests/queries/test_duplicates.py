@@ -7,10 +7,18 @@ from typing import Any
 import networkx as nx
 import pytest
 
+from bench.duplicates_quality import (
+    by_text,
+    by_text_and_anchors,
+    evaluate,
+    load_planted,
+    quality,
+)
 from graph.embedded import EmbeddedStore
 from graph.schema import RelType
 from queries.duplicates import DuplicateReport, duplicates
 from queries.pair_scoring import Item, find_pairs
+from queries.semantic import anchors
 from tests.queries.graphs import COMP, COUNTRY, OFFER, ORG, PROJ, build, edge
 
 ROBOTS = (
@@ -230,3 +238,82 @@ def test_sample_data(sample_graph: nx.MultiDiGraph, planted: dict[str, Any]) -> 
     for cluster in report.clusters:
         for pair in cluster.pairs:
             assert pair.evidence.already_work_together is False
+
+
+@pytest.fixture
+def planted_rewordings(embedded_store: EmbeddedStore) -> nx.MultiDiGraph:
+    """The planted set of bench/duplicates_quality.py in a real store.
+
+    Per topic: ``a`` and ``b``, one initiative written by two organisations (reworded in
+    English, or in German, French, Spanish, Italian or Polish); ``c``, another initiative on
+    the same competence, country and dates (the hard negative of both).
+    """
+    rows = load_planted().rows
+    offers = [r for r in rows if r["kind"] == "training_offer"]
+    projects = [r for r in rows if r["kind"] == "project"]
+    fields = ("id", "title", "description", "start", "end")
+    nodes = {
+        ORG: [{"id": r["runner"], "name": r["runner"]} for r in rows],
+        COMP: [{"id": c, "label": c} for c in sorted({c for r in rows for c in r["competences"]})],
+        COUNTRY: [{"id": c, "name": c} for c in sorted({c for r in rows for c in r["countries"]})],
+        OFFER: [{**{f: r[f] for f in fields}, "eqf_level": r["eqf_level"]} for r in offers],
+        PROJ: [{f: r[f] for f in fields} for r in projects],
+    }
+    edges = []
+    for r, kind in [(r, OFFER) for r in offers] + [(r, PROJ) for r in projects]:
+        if kind is OFFER:
+            edges.append(edge(RelType.PROVIDES, ORG, OFFER, r["runner"], r["id"]))
+        else:
+            edges.append(edge(RelType.PARTICIPATES_IN, ORG, PROJ, r["runner"], r["id"],
+                              role="coordinator"))  # fmt: skip
+        rel = RelType.TEACHES if kind is OFFER else RelType.TARGETS
+        edges += [edge(rel, kind, COMP, r["id"], c) for c in r["competences"]]
+        edges += [edge(RelType.ACTIVE_IN, kind, COUNTRY, r["id"], c) for c in r["countries"]]
+    return build(embedded_store, nodes, edges)
+
+
+def test_rewordings_and_translations_are_found_without_false_pairs(
+    planted_rewordings: nx.MultiDiGraph,
+) -> None:
+    planted = load_planted()
+    report = duplicates(planted_rewordings)
+    found = {(p.a, p.b) for c in report.clusters for p in c.pairs}
+    result = quality(found, planted)
+    assert len(planted.true_pairs) >= 30 and len(planted.hard_negatives) >= 30
+    assert len(set(planted.language.values())) >= 4
+    assert result.hard_negatives_found == 0
+    assert result.precision >= 0.95
+    assert result.recall >= 0.75
+    # found in every language, not only in English
+    translated = {k: v for k, v in result.recall_by_language.items() if k != "en"}
+    assert len(translated) >= 4 and all(v > 0 for v in translated.values())
+
+
+def test_the_text_alone_misses_most_rewordings() -> None:
+    planted = load_planted()
+    assert evaluate(by_text, planted).recall < evaluate(by_text_and_anchors, planted).recall
+    assert evaluate(by_text_and_anchors, planted).hard_negatives_found == 0
+
+
+def test_a_translation_is_matched_on_its_anchors_with_evidence(
+    planted_rewordings: nx.MultiDiGraph,
+) -> None:
+    pairs = {(p.a, p.b): p for c in duplicates(planted_rewordings).clusters for p in c.pairs}
+    pair = pairs[("03a", "03b")]  # ADAS calibration course, English and Italian
+    assert pair.evidence.matched_on == "anchors"
+    assert {"das 3000", "bosch", "hella"} <= set(pair.evidence.shared_anchors)
+    components = pair.evidence.components
+    assert components["anchors"] is not None and components["anchors"] > 0.5
+    assert components["text"] is not None and components["text"] < 0.5  # not a text match
+    assert pair.score >= 0.75
+
+
+def test_anchors_are_numbers_codes_and_names_not_title_case_words() -> None:
+    assert anchors("Kurs nach DGUV 209-093 mit 2.000 Teilnehmern bei KUKA in Győr.") >= {
+        "dguv 209-093", "2000", "kuka", "gyor",
+    }  # fmt: skip
+    # a norm is one anchor: two courses on ISO/SAE 21434 share one, not three
+    assert anchors("Threat analysis to ISO/SAE 21434 for developers.") == {"iso/sae 21434"}
+    assert "kurs" not in anchors("Kurs nach DGUV 209-093.")  # starts the sentence
+    assert anchors("Industrial Robot Programming For Body Lines") == frozenset()
+    assert anchors("HIGH VOLTAGE SAFETY LEVEL 2") == {"2"}

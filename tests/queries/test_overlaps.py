@@ -189,3 +189,48 @@ def test_pairs_evidence_is_capped_but_counted() -> None:
     assert count == 30 * 30 + 30 * 2 + 30 * 2
     assert len(pairs) == 10 and pairs == sorted(pairs)
     assert pairs[0] == ("o000", "o030")
+
+
+def test_an_overlap_names_a_handful_of_organisations_one_per_group_first() -> None:
+    from queries.overlaps import _Initiative, _named
+
+    def initiative(name: str, *orgs: str) -> _Initiative:
+        return _Initiative(name, NodeKind.TRAINING_OFFER, frozenset(orgs), frozenset(),
+                           frozenset())  # fmt: skip
+
+    # group 1: six organisations, o-busy in three initiatives; groups 2 and 3: one each
+    items = [
+        initiative("a", "o-busy", "o-1", "o-2"),
+        initiative("b", "o-busy", "o-3", "o-4"),
+        initiative("c", "o-busy", "o-5"),
+        initiative("d", "x-lone"),
+        initiative("e", "y-lone"),
+    ]
+    named = _named(items, [["a", "b", "c"], ["d"], ["e"]], at_most=4)
+    assert len(named) == 4 and named == sorted(named)
+    assert {"o-busy", "x-lone", "y-lone"} <= set(named)  # every group is represented
+
+
+def test_sample_opportunities_name_at_most_a_handful_and_count_the_rest(
+    sample_graph: nx.MultiDiGraph,
+) -> None:
+    from queries.overlaps import ORGANISATIONS_NAMED
+
+    report = overlaps(sample_graph)
+    assert max(o.organisations_count for o in report.overlaps) > ORGANISATIONS_NAMED
+    for overlap in report.overlaps:
+        assert len(overlap.organisations) == min(ORGANISATIONS_NAMED, overlap.organisations_count)
+        in_groups = min(len(overlap.groups), ORGANISATIONS_NAMED)
+        runners = [
+            set().union(*(_runners(sample_graph, i) for i in group)) for group in overlap.groups
+        ]
+        represented = sum(1 for group in runners if group & set(overlap.organisations))
+        assert represented >= in_groups or any(not g for g in runners)
+
+
+def _runners(graph: nx.MultiDiGraph, initiative: str) -> set[str]:
+    for kind, rel in ((NodeKind.PROJECT, RelType.PARTICIPATES_IN),
+                      (NodeKind.TRAINING_OFFER, RelType.PROVIDES)):  # fmt: skip
+        if (kind, initiative) in graph:
+            return {s[1] for s, _, r in graph.in_edges((kind, initiative), keys=True) if r == rel}
+    return set()

@@ -35,7 +35,8 @@ def competence_view(
     centre = (NodeKind.COMPETENCE, competence_id)
     if centre not in graph:
         raise NotFound("competence", competence_id)
-    gaps = {g.country: g for g in report.gaps if g.competence == competence_id}
+    # A country can have a gap of each demand source: the members' needs win the colour.
+    gaps = {g.country: g for g in reversed(report.gaps) if g.competence == competence_id}
     builder = ViewBuilder()
     builder.add_node(node_id(centre), **entity_node(graph, centre, size=MAX_SIZE, borderWidth=4))
     linked: list[tuple[NodeKey, RelType]] = [
