@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 import ladybug
 
-from graph import bulk, cypher
+from graph import cypher
 from graph.errors import QueryRefused, StoreLocked, StoreUnavailable
 from graph.schema import (
     META_ID,
@@ -118,21 +118,13 @@ class EmbeddedTransaction(_Executor):
 
     def upsert_nodes(self, kind: NodeKind, rows: Sequence[Row]) -> int:
         keys = cypher.row_properties(kind, rows)
-        database = self._connection.database
-        merged = bulk.copy_new_nodes(database, self.run, self.run, kind, keys, rows, self._now)
-        for batch in batches(merged):
+        for batch in batches(rows):
             statement = cypher.upsert_nodes(kind, keys, _null_keys(batch, keys))
             self.run(statement, {"rows": list(batch), "now": self._now})
         return len(rows)
 
     def upsert_edges(self, rel: RelType, src: NodeKind, dst: NodeKind, rows: Sequence[Row]) -> int:
         keys = list(rel_properties(rel))
-        if len(rows) >= bulk.COPY_MIN_ROWS:
-            info = self.run(f"CALL table_info('{rel}') RETURN *")
-            database = self._connection.database
-            rows = bulk.copy_new_edges(
-                database, self.run, self.run, rel, src, dst, rows, [r["name"] for r in info]
-            )
         for batch in batches(rows):
             statement = cypher.upsert_edges(rel, src, dst, _null_keys(batch, keys))
             self.run(statement, {"rows": list(batch)})
