@@ -7,10 +7,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import RedirectResponse
+from fastapi_offline import FastAPIOffline
 
-from api import errors
+from api import errors, pages
 from api.cache import RevisionCache
+from api.pages import errors as page_errors
 from api.response_cache import ResponseCache
 from api.routes import analysis, changes, cypher, entities, health, ingest, search
 from api.routes import viz as viz_routes
@@ -38,13 +39,17 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             if store is None:
                 app.state.store.close()
 
-    app = FastAPI(
+    # Swagger UI and ReDoc from the files fastapi-offline ships (no CDN, no web fonts).
+    app = FastAPIOffline(
         title="skillgraph",
         summary="The automotive skills ecosystem as a graph: members, projects, training offers.",
         version="0.1.0",
         lifespan=lifespan,
+        static_url="/docs-assets",
+        redoc_url=None,  # served by api/pages/docs.py
     )
     errors.install(app)
+    page_errors.install(app)
     app.add_middleware(ResponseCache)
     if settings.cors_origins:
         app.add_middleware(
@@ -55,12 +60,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             expose_headers=["ETag"],
         )
     app.include_router(health.router)
-
-    @app.get("/", include_in_schema=False)
-    async def root() -> RedirectResponse:
-        """People who open the server's address land on its documentation."""
-        return RedirectResponse("/docs")
-
     readers = [Depends(read_access)]
     for module in (entities, search, changes, analysis):
         app.include_router(module.router, dependencies=readers)
@@ -68,4 +67,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(ingest.router)
     app.include_router(viz_routes.router, dependencies=readers)
     app.include_router(viz_routes.assets)  # vis-network and the views' script: no CDN
+    app.include_router(pages.public)  # before the pages: /app/assets/NAME is not an entity
+    app.include_router(pages.router, dependencies=readers)  # the web app, "/" its home page
     return app

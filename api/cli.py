@@ -308,7 +308,7 @@ def demo(
         settings = settings.model_copy(update={"api_key": SecretStr(key)})
         err.print(f"API key for writes in this demo (POST /ingest): {key}", highlight=False)
     base = f"http://{host or settings.host}:{port or settings.port}"
-    err.print(f"the API: {base}/docs  the graph: {base}/viz", highlight=False)
+    err.print(f"open {base}/ (the API: {base}/docs, the graph views: {base}/viz)", highlight=False)
     _serve(settings, host, port)
 
 

@@ -98,7 +98,7 @@ class ResponseCache:
 
         await self.app(scope, receive, capture)
         body = b"".join(chunks)
-        if start.get("status") != 200 or len(body) > self.max_body:
+        if start.get("status") != 200 or len(body) > self.max_body or _no_store(start):
             return
         with self._lock:
             if revision != self._revision:
@@ -106,3 +106,9 @@ class ResponseCache:
             self._entries[key] = (200, list(start.get("headers", [])), body)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
+
+
+def _no_store(start: dict[str, Any]) -> bool:
+    """Whether the response says it must not be kept (a page for one signed-in person)."""
+    headers = dict(start.get("headers", []))
+    return b"no-store" in headers.get(b"cache-control", b"")

@@ -1,0 +1,20 @@
+"""The web app: server-rendered pages for coordinators, members and analysts.
+
+Each module holds the thin routes of one page (or a small family of pages); the data comes
+from ``queries/`` (through the per-revision cache of the analysis endpoints), drawings from
+``viz/``; templates live in ``templates/`` beside them and every asset is served by the app.
+"""
+
+from fastapi import APIRouter
+
+from api.pages import assets, docs, entities, home, organisations
+
+router = APIRouter(include_in_schema=False)
+for module in (home, organisations, entities):
+    router.include_router(module.router)
+#: Served without a key: the style sheet and scripts hold no data.
+public = APIRouter(include_in_schema=False)
+public.include_router(docs.router)
+public.include_router(assets.router)
+
+__all__ = ["public", "router"]
