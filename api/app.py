@@ -13,7 +13,7 @@ from api import errors, pages
 from api.cache import RevisionCache
 from api.pages import errors as page_errors
 from api.response_cache import ResponseCache
-from api.routes import analysis, changes, cypher, entities, health, ingest, search
+from api.routes import analysis, changes, cypher, decisions, entities, health, ingest, search
 from api.routes import viz as viz_routes
 from api.security import read_access
 from api.settings import Settings, get_settings
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         app.include_router(module.router, dependencies=readers)
     app.include_router(cypher.router)
     app.include_router(ingest.router)
+    app.include_router(decisions.router)
     app.include_router(viz_routes.router, dependencies=readers)
     app.include_router(viz_routes.assets)  # vis-network and the views' script: no CDN
     app.include_router(pages.public)  # before the pages: /app/assets/NAME is not an entity

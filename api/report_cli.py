@@ -14,6 +14,7 @@ from api.settings import get_settings
 from api.terminal import friendly, load_projection, out, store_from
 from graph.model import OrganisationType
 from queries.bundle import all_analyses
+from queries.decisions import Decision, read_decisions
 from queries.duplicates import DEFAULT_MIN_SCORE, duplicates
 from queries.fragmentation import fragmentation
 from queries.gaps import gaps
@@ -41,9 +42,9 @@ class InitiativeKind(StrEnum):
     TRAINING_OFFER = "training_offer"
 
 
-def _graph_and_unclassified() -> tuple[nx.MultiDiGraph, int]:
+def _graph_unclassified_decisions() -> tuple[nx.MultiDiGraph, int, list[Decision]]:
     with store_from(get_settings()) as store:
-        return project(store), unclassified_in_latest_poll(store)
+        return project(store), unclassified_in_latest_poll(store), read_decisions(store)
 
 
 def _emit(result: BaseModel, as_json: bool) -> None:
@@ -68,8 +69,8 @@ def whole_report(
     """
     if ctx.invoked_subcommand is not None:
         return
-    graph, unclassified = _graph_and_unclassified()
-    bundle = all_analyses(graph, unclassified_answers=unclassified)
+    graph, unclassified, decisions = _graph_unclassified_decisions()
+    bundle = all_analyses(graph, unclassified_answers=unclassified, decisions=decisions)
     out_dir.mkdir(parents=True, exist_ok=True)
     charts = {f"{CHART_DIR}/{name}": svg for name, svg in report_charts(bundle).items()}
     (out_dir / CHART_DIR).mkdir(exist_ok=True)
@@ -137,7 +138,7 @@ def fragmentation_command(as_json: AsJson = False) -> None:
 @friendly
 def priorities_command(as_json: AsJson = False) -> None:
     """Poll priorities, their support and what addresses them."""
-    graph, unclassified = _graph_and_unclassified()
+    graph, unclassified, _ = _graph_unclassified_decisions()
     _emit(priorities(graph, unclassified_answers=unclassified), as_json)
 
 

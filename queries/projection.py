@@ -12,14 +12,16 @@ from typing import Any
 
 import networkx as nx
 
-from graph.schema import RELATIONSHIPS, NodeKind, rel_properties
+from graph.schema import BOOKKEEPING_KINDS, RELATIONSHIPS, NodeKind, rel_properties
 from graph.store import Store
 from queries.entities import node_properties
 
 NodeKey = tuple[NodeKind, str]
 
 NODES = {
-    kind: f"MATCH (n:`{kind}`) RETURN n AS node" for kind in NodeKind if kind is not NodeKind.SOURCE
+    kind: f"MATCH (n:`{kind}`) RETURN n AS node"
+    for kind in NodeKind
+    if kind not in BOOKKEEPING_KINDS
 }
 EDGES = {
     (rel, src, dst): (

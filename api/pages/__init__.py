@@ -7,14 +7,15 @@ from ``queries/`` (through the per-revision cache of the analysis endpoints), dr
 
 from fastapi import APIRouter
 
-from api.pages import assets, docs, entities, home, organisations
+from api.pages import assets, docs, duplicates, entities, home, organisations, report, signin
 
 router = APIRouter(include_in_schema=False)
-for module in (home, organisations, entities):
+for module in (home, organisations, duplicates, report, entities):
     router.include_router(module.router)
 #: Served without a key: the style sheet and scripts hold no data.
 public = APIRouter(include_in_schema=False)
 public.include_router(docs.router)
 public.include_router(assets.router)
+public.include_router(signin.router)  # signing in must not need the read key
 
 __all__ = ["public", "router"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -9,6 +11,7 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from graph.schema import NodeKind
 
@@ -34,7 +37,9 @@ VIEW_PAGES = {"organisations": "/viz/organisations", "competences": "/viz/compet
 NAVIGATION = [
     ("/", "Home"),
     ("/app/organisations", "Organisations"),
+    ("/app/duplicates", "Duplicates"),
     ("/viz", "Graph views"),
+    ("/app/report", "Report"),
     ("/docs", "API"),
 ]
 
@@ -50,6 +55,19 @@ def view_href(kind: str, entity_id: str) -> str | None:
     return f"{base}/{quote(entity_id, safe='')}" if base else None
 
 
+_WORDS = re.compile(r"([^\W\d_]+)", re.UNICODE)
+
+
+def highlight(text: str, words: Collection[str]) -> Markup:
+    """The text, escaped, with each of ``words`` (any case) marked."""
+    parts = _WORDS.split(text)
+    return Markup("").join(
+        Markup("<mark>{}</mark>").format(part) if i % 2 and part.lower() in words else escape(part)
+        for i, part in enumerate(parts)
+    )
+
+
+TEMPLATES.env.filters["highlight"] = highlight
 TEMPLATES.env.globals.update(entity_href=entity_href, view_href=view_href, navigation=NAVIGATION)
 
 

@@ -1,0 +1,67 @@
+"""Duplicates triage: open clusters side by side with their evidence; a coordinator decides."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.deps import CacheDep, SettingsDep, StoreDep
+from api.pages.rendering import render
+from api.pages.session import CsrfChecked, SessionDep, csrf_token, personal, read_session
+from api.pages.shared import names_of
+from api.routes.decisions import decide, rewarm, triage_of
+from queries.cluster_details import cluster_detail
+from queries.decisions import DecisionRequest
+
+router = APIRouter(prefix="/app/duplicates")
+
+#: Open clusters shown on one page.
+PAGE_SIZE = 20
+
+
+@router.get("", response_class=HTMLResponse)
+def duplicates_page(
+    request: Request, cache: CacheDep, store: StoreDep, settings: SettingsDep,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    decided: Annotated[str, Query(max_length=20_000)] = "",
+) -> Response:  # fmt: skip
+    """Open clusters, each initiative side by side (shared words marked), evidence, a form."""
+    report = triage_of(cache, store)
+    graph = cache.graph()
+    shown = report.open[offset : offset + PAGE_SIZE]
+    token = csrf_token(request)
+    page = render(
+        request,
+        "duplicates.html.j2",
+        title="Duplicates",
+        open=[(item, cluster_detail(graph, item.cluster)) for item in shown],
+        open_count=len(report.open),
+        decided=report.decided,
+        offset=offset,
+        page_size=PAGE_SIZE,
+        names=names_of(cache),
+        session=read_session(request, settings),
+        csrf=token,
+        just_decided=decided,
+    )
+    return personal(page, request, token)
+
+
+@router.post("/decisions", dependencies=[CsrfChecked])
+def record_decision(
+    background: BackgroundTasks,
+    cache: CacheDep,
+    store: StoreDep,
+    session: SessionDep,
+    kind: Annotated[Literal["project", "training_offer"], Form()],
+    ids: Annotated[list[str], Form(min_length=2, max_length=500)],
+    status: Annotated[Literal["confirmed", "dismissed", "note"], Form()],
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Record the decision with the signed-in coordinator's name, then back to the list."""
+    decision = decide(cache, store, DecisionRequest(kind=kind, ids=ids, status=status,
+                                                    note=note or None, decided_by=session.name))  # fmt: skip
+    background.add_task(rewarm, cache, store)
+    return RedirectResponse(f"/app/duplicates?decided={decision.id}#decided", status_code=303)
