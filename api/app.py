@@ -12,6 +12,7 @@ from fastapi_offline import FastAPIOffline
 from api import errors, pages
 from api.cache import RevisionCache
 from api.pages import errors as page_errors
+from api.pages.session import page_read_access
 from api.response_cache import ResponseCache
 from api.routes import analysis, changes, cypher, decisions, entities, health, ingest, search
 from api.routes import viz as viz_routes
@@ -69,5 +70,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(viz_routes.router, dependencies=readers)
     app.include_router(viz_routes.assets)  # vis-network and the views' script: no CDN
     app.include_router(pages.public)  # before the pages: /app/assets/NAME is not an entity
-    app.include_router(pages.router, dependencies=readers)  # the web app, "/" its home page
+    # The web app, "/" its home page; with a read key, signing in opens it too.
+    app.include_router(pages.router, dependencies=[Depends(page_read_access)])
     return app

@@ -7,10 +7,20 @@ from ``queries/`` (through the per-revision cache of the analysis endpoints), dr
 
 from fastapi import APIRouter
 
-from api.pages import assets, docs, duplicates, entities, home, organisations, report, signin
+from api.pages import (
+    assets,
+    docs,
+    duplicates,
+    entities,
+    home,
+    organisations,
+    report,
+    signin,
+    upload,
+)
 
 router = APIRouter(include_in_schema=False)
-for module in (home, organisations, duplicates, report, entities):
+for module in (home, organisations, duplicates, report, upload, entities):
     router.include_router(module.router)
 #: Served without a key: the style sheet and scripts hold no data.
 public = APIRouter(include_in_schema=False)

@@ -46,6 +46,6 @@ def install(app: FastAPI) -> None:
             status, message = _message(error)
             titles = {404: "Not found", 401: "Sign-in needed", 403: "Refused"}
             return render(request, "error.html.j2", status, title=titles.get(status, "Error"),
-                          message=message)  # fmt: skip
+                          message=message, status=status)  # fmt: skip
 
         app.add_exception_handler(family, handler)

@@ -40,6 +40,7 @@ NAVIGATION = [
     ("/app/duplicates", "Duplicates"),
     ("/viz", "Graph views"),
     ("/app/report", "Report"),
+    ("/app/upload", "Upload"),
     ("/docs", "API"),
 ]
 

@@ -21,6 +21,7 @@ from fastapi import Depends, Form, Request, Response
 
 from api.deps import SettingsDep
 from api.refusal import Refused
+from api.security import require_read_key
 from api.settings import Settings
 
 SESSION_COOKIE = "skillgraph_session"
@@ -125,3 +126,10 @@ def signed_in(request: Request, settings: SettingsDep) -> Session:
 
 CsrfChecked = Depends(check_csrf)
 SessionDep = Annotated[Session, Depends(signed_in)]
+
+
+async def page_read_access(request: Request, settings: SettingsDep) -> None:
+    """Pages are reads: open unless a read key is set; then a key header or a session opens them."""
+    if settings.read_key is None or read_session(request, settings) is not None:
+        return
+    require_read_key(request, settings)
