@@ -8,6 +8,7 @@ from ``queries/`` (through the per-revision cache of the analysis endpoints), dr
 from fastapi import APIRouter
 
 from api.pages import (
+    analyses,
     assets,
     docs,
     duplicates,
@@ -20,7 +21,7 @@ from api.pages import (
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (home, organisations, duplicates, report, upload, entities):
+for module in (home, organisations, duplicates, analyses, report, upload, entities):
     router.include_router(module.router)
 #: Served without a key: the style sheet and scripts hold no data.
 public = APIRouter(include_in_schema=False)

@@ -38,6 +38,10 @@ NAVIGATION = [
     ("/", "Home"),
     ("/app/organisations", "Organisations"),
     ("/app/duplicates", "Duplicates"),
+    ("/app/gaps", "Gaps"),
+    ("/app/priorities", "Priorities"),
+    ("/app/overlaps", "Overlaps"),
+    ("/app/fragmentation", "Fragmentation"),
     ("/viz", "Graph views"),
     ("/app/report", "Report"),
     ("/app/upload", "Upload"),
@@ -69,7 +73,9 @@ def highlight(text: str, words: Collection[str]) -> Markup:
 
 
 TEMPLATES.env.filters["highlight"] = highlight
-TEMPLATES.env.globals.update(entity_href=entity_href, view_href=view_href, navigation=NAVIGATION)
+TEMPLATES.env.globals.update(
+    entity_href=entity_href, view_href=view_href, navigation=NAVIGATION, zip=zip
+)
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
