@@ -59,11 +59,11 @@ def gap_grid(report: GapReport, names: dict[str, str] | None = None, *,
     for competence in rows:
         line = []
         for country in columns:
-            gap = by_place.get((competence, country))
-            if gap is None:
+            found = by_place.get((competence, country))
+            if found is None:
                 line.append(Cell(None, "#ffffff", "#1b1b1b"))
                 continue
-            shade = min(int(gap.score / largest * len(SHADES)), len(SHADES) - 1) if largest else 0
-            line.append(Cell(gap, SHADES[shade], "#ffffff" if shade >= DARK_FROM else "#1b1b1b"))
+            shade = min(int(found.score / largest * len(SHADES)), len(SHADES) - 1) if largest else 0
+            line.append(Cell(found, SHADES[shade], "#ffffff" if shade >= DARK_FROM else "#1b1b1b"))
         cells.append(line)
     return GapGrid([(c, names.get(c, c)) for c in rows], columns, cells, largest)
