@@ -18,9 +18,7 @@ MEMBERS = (
 )
 
 
-def test_upload_with_a_bad_row_shows_its_line_and_every_problem(
-    tab: Tab, tmp_path: Path
-) -> None:
+def test_upload_with_a_bad_row_shows_its_line_and_every_problem(tab: Tab, tmp_path: Path) -> None:
     sheet = tmp_path / "members.csv"
     sheet.write_text(MEMBERS, encoding="utf-8")
     page = tab.page

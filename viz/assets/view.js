@@ -101,27 +101,54 @@
     });
     panel.appendChild(list);
     if (n.link) {
-      var a = el("a", "Open in the API: " + n.link);
+      var a = el("a", "Open its page");
       a.href = data.apiUrl + n.link;
       a.id = "details-link";
-      panel.appendChild(a);
+      panel.appendChild(el("p")).appendChild(a);
+    }
+    if (n.view) {
+      var v = el("a", "Open its graph view");
+      v.href = data.apiUrl + n.view;
+      v.id = "details-view";
+      panel.appendChild(el("p")).appendChild(v);
     }
     var near = network.getConnectedNodes(id);
     panel.appendChild(el("p", near.length + " neighbours shown lit"));
   }
 
+  // The filters, the search and the selection live in the URL's fragment, so that a copied
+  // link reopens the same view (the fragment never reaches the server: pages stay cached).
+  var FILTERS = ["country", "type", "kind"];
+  var selected = null;
+  function writeState() {
+    var state = new URLSearchParams();
+    FILTERS.forEach(function (name) {
+      var value = document.getElementById("filter-" + name).value;
+      if (value) state.set(name, value);
+    });
+    var q = document.getElementById("search").value.trim();
+    if (q) state.set("q", q);
+    if (selected) state.set("select", selected);
+    var fragment = state.toString();
+    history.replaceState(null, "", location.pathname + location.search + (fragment ? "#" + fragment : ""));
+  }
+
   function select(id) {
+    selected = id;
     network.selectNodes([id]);
     highlight(id);
     showDetails(id);
+    writeState();
   }
 
   network.on("click", function (params) {
     if (params.nodes.length) {
       select(params.nodes[0]);
     } else {
+      selected = null;
       clearHighlight();
       showDetails(null);
+      writeState();
     }
   });
 
@@ -134,6 +161,8 @@
     nodeView.refresh();
     edgeView.refresh();
     counts();
+    if (selected && !shown.has(selected)) { selected = null; network.unselectAll(); showDetails(null); }
+    writeState();
   }
   ["country", "type", "kind"].forEach(function (name) {
     document.getElementById("filter-" + name).addEventListener("change", applyFilters);
@@ -143,6 +172,7 @@
       document.getElementById("filter-" + name).value = "";
     });
     document.getElementById("search").value = "";
+    selected = null;
     applyFilters();
     network.unselectAll();
     showDetails(null);
@@ -196,10 +226,30 @@
     api.readyAt = performance.now();
     document.body.dataset.ready = "true";
   });
+  function restoreState() {
+    var state = new URLSearchParams(location.hash.slice(1));
+    FILTERS.forEach(function (name) {
+      var box = document.getElementById("filter-" + name);
+      var value = state.get(name);
+      if (value && Array.prototype.some.call(box.options, function (o) { return o.value === value; })) {
+        box.value = value;
+      }
+    });
+    applyFilters();
+    if (state.get("q")) searchBox.value = state.get("q");
+    var id = state.get("select");
+    if (id && shown.has(id)) {
+      select(id);
+      network.focus(id, { scale: 1.2, animation: false });
+    } else if (state.get("q")) {
+      search();
+    }
+  }
   window.skillgraph = api;
   window.network = network;
   window.nodes = nodes;
   window.edges = edges;
   counts();
   network.fit({ animation: false });
+  if (location.hash.length > 1) restoreState();
 })();
