@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from api.pages import (
     analyses,
     assets,
+    cypher,
     docs,
     duplicates,
     entities,
@@ -21,7 +22,7 @@ from api.pages import (
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (home, organisations, duplicates, analyses, report, upload, entities):
+for module in (home, organisations, duplicates, analyses, cypher, report, upload, entities):
     router.include_router(module.router)
 #: Served without a key: the style sheet and scripts hold no data.
 public = APIRouter(include_in_schema=False)

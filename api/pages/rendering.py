@@ -43,6 +43,7 @@ NAVIGATION = [
     ("/app/overlaps", "Overlaps"),
     ("/app/fragmentation", "Fragmentation"),
     ("/viz", "Graph views"),
+    ("/app/cypher", "Cypher"),
     ("/app/report", "Report"),
     ("/app/upload", "Upload"),
     ("/docs", "API"),
