@@ -26,9 +26,12 @@ SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 WRITE_KEY = "web-test-write-key-0123456789"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright; skipped, with the reason, where it is missing."""
+    """Debian's Chromium driven by Playwright; skipped, with the reason, where it is missing.
+
+    One per module, like the views' tests, so that only one Playwright runs at a time.
+    """
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed (make browser installs it): web tests skipped")
     try:

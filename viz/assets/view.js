@@ -12,6 +12,8 @@
   var byId = new Map(data.nodes.map(function (n) { return [n.id, n]; }));
   var nodeColours = new Map(data.nodes.map(function (n) { return [n.id, n.color]; }));
   var edgeColours = new Map(data.edges.map(function (e) { return [e.id, e.color]; }));
+  var labels = new Map(data.nodes.map(function (n) { return [n.id, String(n.label || "")]; }));
+  var sizes = new Map(data.nodes.map(function (n) { return [n.id, n.size || 10]; }));
   var state = { country: "", type: "", kind: "" };
   var highlighted = null;
 
@@ -44,6 +46,40 @@
   };
   var container = document.getElementById("network");
   var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
+
+  // Labels: the same size on screen at every zoom, drawn only where they fit. Largest nodes
+  // first, a label is shown when its box overlaps no label already placed, so zooming out
+  // keeps the main names and zooming in reveals the others, never a pile of text.
+  var LABEL_PX = 13;
+  var labelled = new Set();
+  function layoutLabels() {
+    var scale = network.getScale();
+    var ids = nodeView.getIds();
+    var positions = network.getPositions(ids);
+    var width = container.clientWidth, height = container.clientHeight;
+    ids.sort(function (a, b) { return sizes.get(b) - sizes.get(a) || (a < b ? -1 : 1); });
+    var placed = [], updates = [], next = new Set();
+    ids.forEach(function (id) {
+      var text = labels.get(id);
+      var p = network.canvasToDOM(positions[id]);
+      var w = text.length * LABEL_PX * 0.58, h = LABEL_PX * 1.35, r = sizes.get(id) * scale;
+      var box = { x1: p.x - w / 2, x2: p.x + w / 2, y1: p.y + r, y2: p.y + r + h };
+      var fits = text && box.x2 > 0 && box.x1 < width && box.y2 > 0 && box.y1 < height &&
+        placed.every(function (b) { return box.x2 < b.x1 || box.x1 > b.x2 || box.y2 < b.y1 || box.y1 > b.y2; });
+      if (fits) { placed.push(box); next.add(id); }
+      updates.push({ id: id, label: fits ? text : "", font: { size: LABEL_PX / scale } });
+    });
+    labelled = next;
+    nodes.update(updates);
+  }
+  var labelTimer = null;
+  function relabelSoon() {
+    clearTimeout(labelTimer);
+    labelTimer = setTimeout(layoutLabels, 80);
+  }
+  network.on("zoom", relabelSoon);
+  network.on("dragEnd", relabelSoon);
+  window.addEventListener("resize", relabelSoon);
 
   function counts() {
     document.getElementById("counts").textContent =
@@ -93,7 +129,7 @@
     panel.replaceChildren(el("h2", "Details"));
     var n = byId.get(id);
     if (!n) { panel.appendChild(el("p", "Click a node to see it here.")); return; }
-    panel.appendChild(el("h3", n.name || n.label));
+    panel.appendChild(el("h3", n.name || labels.get(n.id)));
     var list = el("dl");
     (n.details || []).forEach(function (pair) {
       list.appendChild(el("dt", pair[0]));
@@ -161,6 +197,7 @@
     nodeView.refresh();
     edgeView.refresh();
     counts();
+    layoutLabels();
     if (selected && !shown.has(selected)) { selected = null; network.unselectAll(); showDetails(null); }
     writeState();
   }
@@ -177,13 +214,14 @@
     network.unselectAll();
     showDetails(null);
     network.fit({ animation: false });
+    layoutLabels();
   });
 
   var names = document.getElementById("names");
   var fragment = document.createDocumentFragment();
   data.nodes.forEach(function (n) {
     var option = document.createElement("option");
-    option.value = n.name || n.label;
+    option.value = n.name || labels.get(n.id);
     fragment.appendChild(option);
   });
   names.appendChild(fragment);
@@ -193,7 +231,7 @@
     if (!q) return null;
     var exact = null, partial = null;
     data.nodes.forEach(function (n) {
-      var name = String(n.name || n.label || "").toLowerCase();
+      var name = String(n.name || labels.get(n.id) || "").toLowerCase();
       var bare = n.id.slice(n.id.indexOf(":") + 1).toLowerCase();
       if (!exact && (name === q || bare === q)) exact = n;
       if (!partial && (name.indexOf(q) >= 0 || bare.indexOf(q) >= 0)) partial = n;
@@ -210,6 +248,7 @@
     }
     select(n.id);
     network.focus(n.id, { scale: 1.2, animation: false });
+    layoutLabels();
     return n.id;
   }
   var searchBox = document.getElementById("search");
@@ -219,6 +258,7 @@
   var api = {
     network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView,
     ready: false, search: function (q) { searchBox.value = q; return search(); },
+    labelled: function () { return Array.from(labelled); }, layoutLabels: layoutLabels,
     highlighted: function () { return highlighted ? Array.from(highlighted) : []; }
   };
   network.once("afterDrawing", function () {
@@ -241,6 +281,7 @@
     if (id && shown.has(id)) {
       select(id);
       network.focus(id, { scale: 1.2, animation: false });
+      layoutLabels();
     } else if (state.get("q")) {
       search();
     }
@@ -251,5 +292,6 @@
   window.edges = edges;
   counts();
   network.fit({ animation: false });
+  layoutLabels();
   if (location.hash.length > 1) restoreState();
 })();
