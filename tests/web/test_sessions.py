@@ -65,3 +65,13 @@ def test_only_pages_of_this_app_are_gone_to_after_signing_in(client: TestClient)
                                                "next": "https://elsewhere.example/"},
                          follow_redirects=False)  # fmt: skip
     assert signed.headers["location"] == "/"
+
+
+def test_the_demo_write_key_is_kept_beside_the_store(tmp_path: Path) -> None:
+    from api.write_key import key_path, kept_write_key
+
+    settings = Settings(data_dir=tmp_path / "graph")  # type: ignore[call-arg]
+    first = kept_write_key(settings)
+    assert len(first) >= 24 and kept_write_key(settings) == first  # the same after a restart
+    assert key_path(settings) == tmp_path / "graph" / "write-key"
+    assert key_path(settings).stat().st_mode & 0o777 == 0o600
