@@ -56,7 +56,7 @@ def _pages(client: TestClient, entities: int) -> dict[str, Callable[[int], str]]
                      if k[0] is NodeKind.ORGANISATION and d.get("member"))[:entities]  # fmt: skip
     offers = sorted(k[1] for k in graph if k[0] is NodeKind.TRAINING_OFFER)[:entities]
     cells = [(g.competence, g.country) for g in gaps_of(cache).gaps[:entities]]
-    return {
+    pages: dict[str, Callable[[int], str]] = {
         "home /": lambda n: "/",
         "search": lambda n: (
             f"/app/search?q={['battery', 'digital', 'hydrogen', 'software'][n % 4]}"
@@ -66,7 +66,6 @@ def _pages(client: TestClient, entities: int) -> dict[str, Callable[[int], str]]
         "training offer page": lambda n: f"/app/training-offers/{quote(offers[n % len(offers)])}",
         "duplicates": lambda n: "/app/duplicates",
         "gaps heat map": lambda n: "/app/gaps",
-        "gap cell": lambda n: "/app/gaps/{}/{}".format(*cells[n % len(cells)]),
         "priorities": lambda n: "/app/priorities",
         "overlaps": lambda n: "/app/overlaps",
         "fragmentation": lambda n: "/app/fragmentation",
@@ -74,6 +73,9 @@ def _pages(client: TestClient, entities: int) -> dict[str, Callable[[int], str]]
         "cypher console": lambda n: "/app/cypher?query=MATCH+(o:Organisation)+RETURN+o.id+LIMIT+50",
         "sign-in": lambda n: "/app/sign-in",
     }
+    if cells:  # a graph without gaps has no gap page to open
+        pages["gap cell"] = lambda n: "/app/gaps/{}/{}".format(*cells[n % len(cells)])
+    return pages
 
 
 def _time(client: TestClient, path: str, headers: dict[str, str]) -> float:
@@ -92,21 +94,23 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--entities", type=int, default=20)
-    parser.add_argument("--store", help="reuse this embedded store instead of building one")
+    parser.add_argument(
+        "--store", help="reuse this embedded store (built there first if it does not exist)"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="skillgraph-bench-pages-"))
     try:
-        if args.store:
-            store_dir = work / "graph"
-            shutil.copytree(args.store, store_dir)
-        else:
-            store_dir = work / "graph"
+        store_dir = work / "graph"
+        if not args.store or not Path(args.store).exists():
             started = time.perf_counter()
             build_synthetic_store(work / "data", store_dir, offers=args.offers,
                                   members=args.members, projects=args.projects)  # fmt: skip
-            print(
-                f"built the store ({args.offers:,} offers) in {time.perf_counter() - started:.1f} s"
-            )
+            seconds = time.perf_counter() - started
+            print(f"built the store ({args.offers:,} offers) in {seconds:.1f} s")
+            if args.store:  # kept for the next run
+                shutil.copytree(store_dir, args.store)
+        else:
+            shutil.copytree(args.store, store_dir)
         app = create_app(Settings(data_dir=store_dir, api_key="bench-key"))  # type: ignore[call-arg]
         with TestClient(app) as client:
             started = time.perf_counter()

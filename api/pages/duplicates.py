@@ -7,18 +7,31 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from api.cache import RevisionCache
 from api.deps import CacheDep, SettingsDep, StoreDep
 from api.pages.rendering import render
 from api.pages.session import CsrfChecked, SessionDep, csrf_token, personal, read_session
 from api.pages.shared import names_of
 from api.routes.decisions import decide, rewarm, triage_of
-from queries.cluster_details import cluster_detail
-from queries.decisions import DecisionRequest
+from queries.cluster_details import ClusterDetail, cluster_detail
+from queries.decisions import DecisionRequest, TriagedCluster
 
 router = APIRouter(prefix="/app/duplicates")
 
 #: Open clusters shown on one page.
 PAGE_SIZE = 20
+#: Initiatives of a cluster shown side by side (the others are listed by name).
+SIDE_BY_SIDE = 6
+
+
+def details_of(cache: RevisionCache, item: TriagedCluster) -> ClusterDetail:
+    """The first initiatives of a cluster side by side, made once per revision."""
+
+    def build() -> ClusterDetail:
+        head = item.cluster.model_copy(update={"ids": item.cluster.ids[:SIDE_BY_SIDE]})
+        return cluster_detail(cache.graph(), head)
+
+    return cache.get(("cluster-detail", item.key), build)
 
 
 @router.get("", response_class=HTMLResponse)
@@ -29,24 +42,27 @@ def duplicates_page(
 ) -> Response:  # fmt: skip
     """Open clusters, each initiative side by side (shared words marked), evidence, a form."""
     report = triage_of(cache, store)
-    graph = cache.graph()
     shown = report.open[offset : offset + PAGE_SIZE]
-    token = csrf_token(request)
+    session = read_session(request, settings)
+    token = csrf_token(request) if session else ""
     page = render(
         request,
         "duplicates.html.j2",
         title="Duplicates",
-        open=[(item, cluster_detail(graph, item.cluster)) for item in shown],
+        open=[(item, details_of(cache, item)) for item in shown],
         open_count=len(report.open),
         decided=report.decided,
         offset=offset,
         page_size=PAGE_SIZE,
         names=names_of(cache),
-        session=read_session(request, settings),
+        session=session,
         csrf=token,
         just_decided=decided,
+        side_by_side=SIDE_BY_SIDE,
     )
-    return personal(page, request, token)
+    # Never replayed by the response cache: it does not tell a signed-in browser from another.
+    page.headers["Cache-Control"] = "no-store"
+    return personal(page, request, token) if session else page
 
 
 @router.post("/decisions", dependencies=[CsrfChecked])

@@ -24,6 +24,8 @@ router = APIRouter(prefix="/app/organisations")
 PAGE_SIZE = 50
 #: "What's new for you" looks this many days back unless the page is asked for a date.
 DIGEST_DAYS = 30
+#: Changes listed on the page, newest first (the feed has them all).
+DIGEST_SHOWN = 50
 
 
 @router.get("", response_class=HTMLResponse)
@@ -114,7 +116,8 @@ def organisation(
         recommendations=[(rec, reasons(rec, names)) for rec in report.recommendations],
         existing=report.existing_partners,
         names=names,
-        news=news,
+        news=news.changes[:DIGEST_SHOWN],
+        news_count=len(news.changes),
         since=start,
         feed=f"/organisations/{entity_id}/feed.atom?since={start.isoformat()}",
     )
