@@ -33,10 +33,15 @@ def _feed(request: Request, report: ChangeReport, title: str) -> Response:
     return Response(content=body, media_type=ATOM)
 
 
+def changes_of(cache: RevisionCache, since: date) -> ChangeReport:
+    """The changes since a date for the current revision, computed once per date."""
+    return cache.get(("changes", since), lambda: changes(cache.graph(), since.isoformat()))
+
+
 @router.get("/changes", response_model=ChangeReport, responses=ATOM_RESPONSE)
 def list_changes(request: Request, cache: CacheDep, since: Since) -> ChangeReport | Response:
     """Projects, offers and organisations added or changed since a date (Atom with ``Accept``)."""
-    report = cache.get(("changes", since), lambda: changes(cache.graph(), since.isoformat()))
+    report = changes_of(cache, since)
     return (
         _feed(request, report, f"skillgraph: changes since {since}")
         if _wants_atom(request)
@@ -47,15 +52,18 @@ def list_changes(request: Request, cache: CacheDep, since: Since) -> ChangeRepor
 @router.get("/changes/feed.atom", response_class=Response, responses={200: {"content": {ATOM: {}}}})
 def changes_feed(request: Request, cache: CacheDep, since: Since) -> Response:
     """The changes since a date as an Atom feed."""
-    report = cache.get(("changes", since), lambda: changes(cache.graph(), since.isoformat()))
+    report = changes_of(cache, since)
     return _feed(request, report, f"skillgraph: changes since {since}")
 
 
 def digest_of(cache: RevisionCache, entity_id: str, since: date) -> ChangeReport:
     """A member's digest for the current revision, computed once per member and date."""
-    return cache.get(
-        ("digest", entity_id, since), lambda: digest(cache.graph(), entity_id, since.isoformat())
-    )
+
+    def compute() -> ChangeReport:
+        changed = changes_of(cache, since)  # the same for every member
+        return digest(cache.graph(), entity_id, since.isoformat(), changed=changed)
+
+    return cache.get(("digest", entity_id, since), compute)
 
 
 def _news_title(cache: RevisionCache, entity_id: str, since: date) -> str:

@@ -68,7 +68,7 @@ def test_only_pages_of_this_app_are_gone_to_after_signing_in(client: TestClient)
 
 
 def test_the_demo_write_key_is_kept_beside_the_store(tmp_path: Path) -> None:
-    from api.write_key import key_path, kept_write_key
+    from api.write_key import kept_write_key, key_path
 
     settings = Settings(data_dir=tmp_path / "graph")  # type: ignore[call-arg]
     first = kept_write_key(settings)
