@@ -23,6 +23,8 @@ router = APIRouter(prefix="/app")
 
 #: Communities listed on the fragmentation page.
 COMMUNITIES_SHOWN = 15
+#: Initiatives named per overlap (the others are counted).
+INITIATIVES_LISTED = 10
 
 
 def _chart(cache: RevisionCache, name: str, draw: object) -> Markup:
@@ -68,7 +70,7 @@ def priorities_page(request: Request, cache: CacheDep, store: StoreDep) -> HTMLR
 def overlaps_page(request: Request, cache: CacheDep) -> HTMLResponse:
     """Initiatives on the same competence, and whether their organisations ever worked together."""
     return render(request, "overlaps.html.j2", title="Overlaps", report=overlaps_of(cache),
-                  names=names_of(cache))  # fmt: skip
+                  names=names_of(cache), listed=INITIATIVES_LISTED)  # fmt: skip
 
 
 @router.get("/fragmentation", response_class=HTMLResponse)

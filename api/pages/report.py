@@ -46,39 +46,51 @@ def _preface(cache: RevisionCache, store: Store) -> list[str]:
             f"{listed or 'none'}.", ""]  # fmt: skip
 
 
-def report_markdown(
-    cache: RevisionCache, store: Store, *, charts: bool
-) -> tuple[str, dict[str, str]]:
-    """The report as Markdown (with or without its charts) and the charts' SVG by path."""
-    bundle = bundle_of(cache, store)
-    images = cache.get(("report-charts",), lambda: report_charts(bundle)) if charts else {}
-    links = {name.removesuffix(".svg"): name for name in images}
-    text = markdown_report(
-        bundle, title=TITLE, charts=links or None, preface=_preface(cache, store)
-    )
-    return text, images
+def report_markdown(cache: RevisionCache, store: Store, *, charts: bool) -> str:
+    """The report as Markdown, with or without links to its charts; made once per revision
+    (its preface says when)."""
+
+    def build() -> str:
+        links = (
+            {name.removesuffix(".svg"): name for name in charts_of(cache, store)} if charts else {}
+        )
+        return markdown_report(bundle_of(cache, store), title=TITLE, charts=links or None,
+                               preface=_preface(cache, store))  # fmt: skip
+
+    return cache.get(("report-markdown", charts), build)
+
+
+def charts_of(cache: RevisionCache, store: Store) -> dict[str, str]:
+    """The report's charts (SVG text by file name), drawn once per revision."""
+    return cache.get(("report-charts",), lambda: report_charts(bundle_of(cache, store)))
+
+
+def report_html(cache: RevisionCache, store: Store) -> str:
+    """The report as one standalone HTML page (charts inline), made once per revision."""
+    return cache.get(
+        ("report-html",),
+        lambda: html_report(report_markdown(cache, store, charts=True), title=TITLE,
+                            images=charts_of(cache, store)),
+    )  # fmt: skip
 
 
 @router.get("/report", response_class=HTMLResponse)
 def report_page(request: Request, cache: CacheDep, store: StoreDep) -> HTMLResponse:
     """The report in the app's layout, with its charts and links to download it."""
-    text, images = report_markdown(cache, store, charts=True)
-    body = html_report(text, title=TITLE, images=images)
-    inner = body.split("<body>", 1)[1].rsplit("</body>", 1)[0]
+    inner = report_html(cache, store).split("<body>", 1)[1].rsplit("</body>", 1)[0]
     return render(request, "report.html.j2", title="Report", body=Markup(inner))
 
 
 @router.get("/report.md")
 def report_markdown_file(cache: CacheDep, store: StoreDep) -> Response:
     """The report as a Markdown file to download."""
-    text, _ = report_markdown(cache, store, charts=False)
-    return Response(text, media_type="text/markdown; charset=utf-8",
+    return Response(report_markdown(cache, store, charts=False),
+                    media_type="text/markdown; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="skillgraph-report.md"'})  # fmt: skip
 
 
 @router.get("/report.html")
 def report_html_file(cache: CacheDep, store: StoreDep) -> Response:
     """The report as one standalone HTML file (charts inline) to download."""
-    text, images = report_markdown(cache, store, charts=True)
-    return Response(html_report(text, title=TITLE, images=images), media_type="text/html; charset=utf-8",
+    return Response(report_html(cache, store), media_type="text/html; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="skillgraph-report.html"'})  # fmt: skip
