@@ -69,8 +69,12 @@ def priorities_page(request: Request, cache: CacheDep, store: StoreDep) -> HTMLR
 @router.get("/overlaps", response_class=HTMLResponse)
 def overlaps_page(request: Request, cache: CacheDep) -> HTMLResponse:
     """Initiatives on the same competence, and whether their organisations ever worked together."""
-    return render(request, "overlaps.html.j2", title="Overlaps", report=overlaps_of(cache),
-                  names=names_of(cache), listed=INITIATIVES_LISTED)  # fmt: skip
+    rows = []
+    for overlap in overlaps_of(cache).overlaps:
+        named = [("project", i) for i in overlap.projects[:INITIATIVES_LISTED]]
+        named += [("training_offer", i) for i in overlap.offers[: INITIATIVES_LISTED - len(named)]]
+        rows.append((overlap, named, len(overlap.projects) + len(overlap.offers)))
+    return render(request, "overlaps.html.j2", title="Overlaps", rows=rows, names=names_of(cache))  # fmt: skip
 
 
 @router.get("/fragmentation", response_class=HTMLResponse)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 
 from api.cache import RevisionCache
 from api.deps import CacheDep, SettingsDep, StoreDep
-from api.pages.rendering import render
+from api.pages.rendering import highlight, render
 from api.pages.session import CsrfChecked, SessionDep, csrf_token, personal, read_session
 from api.pages.shared import names_of
 from api.routes.decisions import decide, rewarm, triage_of
@@ -24,12 +26,24 @@ PAGE_SIZE = 20
 SIDE_BY_SIDE = 6
 
 
-def details_of(cache: RevisionCache, item: TriagedCluster) -> ClusterDetail:
+@dataclass(frozen=True)
+class SideBySide:
+    """A cluster's first initiatives, their titles and texts with the shared words marked."""
+
+    detail: ClusterDetail
+    titles: list[Markup]
+    descriptions: list[Markup]
+
+
+def details_of(cache: RevisionCache, item: TriagedCluster) -> SideBySide:
     """The first initiatives of a cluster side by side, made once per revision."""
 
-    def build() -> ClusterDetail:
+    def build() -> SideBySide:
         head = item.cluster.model_copy(update={"ids": item.cluster.ids[:SIDE_BY_SIDE]})
-        return cluster_detail(cache.graph(), head)
+        detail = cluster_detail(cache.graph(), head)
+        words = set(detail.shared_words)
+        return SideBySide(detail, [highlight(i.title, words) for i in detail.initiatives],
+                          [highlight(i.description, words) for i in detail.initiatives])  # fmt: skip
 
     return cache.get(("cluster-detail", item.key), build)
 

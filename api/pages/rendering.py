@@ -73,8 +73,6 @@ def highlight(text: str, words: Collection[str]) -> Markup:
     )
 
 
-TEMPLATES.env.filters["highlight"] = highlight
-TEMPLATES.env.filters["tag"] = lambda value, kind: (kind, value)
 TEMPLATES.env.globals.update(
     entity_href=entity_href, view_href=view_href, navigation=NAVIGATION, zip=zip
 )
