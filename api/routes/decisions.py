@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, BackgroundTasks, Depends
-from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from api.cache import RevisionCache
@@ -24,13 +21,6 @@ from queries.decisions import (
 )
 
 router = APIRouter(tags=["duplicates triage"])
-
-
-class DecisionList(BaseModel):
-    """Every decision taken, by cluster key."""
-
-    data: list[Decision]
-    count: int
 
 
 def decisions_of(cache: RevisionCache, store: Store) -> list[Decision]:
@@ -61,21 +51,12 @@ def duplicate_triage(cache: CacheDep, store: StoreDep) -> Triage:
     return triage_of(cache, store)
 
 
-@router.get(
-    "/duplicates/decisions", response_model=DecisionList, dependencies=[Depends(read_access)]
-)
-def list_decisions(cache: CacheDep, store: StoreDep) -> dict[str, Any]:
-    """Every decision taken on a duplicate cluster, with who took it and when."""
-    data = decisions_of(cache, store)
-    return {"data": data, "count": len(data)}
-
-
 @router.post(
     "/duplicates/decisions",
     response_model=Decision,
     status_code=201,
     dependencies=[Depends(require_write_key)],
-    responses={code: {"model": ErrorResponse} for code in (401, 403, 404, 422)},
+    responses={code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 422)},
 )
 async def record(
     body: DecisionRequest, background: BackgroundTasks, cache: CacheDep, store: StoreDep
