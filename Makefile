@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup setup-test browser cypher-linter lint bench clean
+.PHONY: run test setup setup-test browser cypher-linter axe lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,13 +33,19 @@ cypher-linter:
 		npm install --no-save --no-package-lock --engine-strict=false --loglevel=error --prefix tests/cypherlint; \
 	else echo "npm not found: the Cypher lint tests will be skipped"; fi
 
+## axe: the axe-core accessibility checker (npm) that the web app's browser tests run
+axe:
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --no-save --no-package-lock --loglevel=error --prefix tests/web/axe; \
+	else echo "npm not found: the accessibility checks of the web tests will be skipped"; fi
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy graph ingest queries api viz
 
 ## test: install everything the suite needs, then run all of it
-test: setup browser cypher-linter
+test: setup browser cypher-linter axe
 	$(BIN)/ruff check .
 	$(BIN)/mypy graph ingest queries api viz
 	$(BIN)/python -m pytest
@@ -56,4 +62,4 @@ bench: setup browser
 	$(BIN)/python -m bench.viz
 
 clean:
-	rm -rf $(VENV) var tests/cypherlint/node_modules
+	rm -rf $(VENV) var tests/cypherlint/node_modules tests/web/axe/node_modules

@@ -8,13 +8,15 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import RedirectResponse
+from fastapi_offline import FastAPIOffline
 
-from api import errors
+from api import errors, pages
 from api.cache import RevisionCache
 from api.limits import BodyLimit, Bound
+from api.pages import errors as page_errors
+from api.pages.session import page_read_access
 from api.response_cache import ResponseCache
-from api.routes import analysis, changes, cypher, entities, health, ingest, search
+from api.routes import analysis, changes, cypher, decisions, entities, health, ingest, search
 from api.routes import viz as viz_routes
 from api.security import read_access
 from api.settings import Settings, get_settings
@@ -46,13 +48,17 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             if store is None:
                 app.state.store.close()
 
-    app = FastAPI(
+    # Swagger UI and ReDoc from the files fastapi-offline ships (no CDN, no web fonts).
+    app = FastAPIOffline(
         title="skillgraph",
         summary="The automotive skills ecosystem as a graph: members, projects, training offers.",
         version="0.1.0",
         lifespan=lifespan,
+        static_url="/docs-assets",
+        redoc_url=None,  # served by api/pages/docs.py
     )
     errors.install(app)
+    page_errors.install(app)
     app.add_middleware(ResponseCache, max_bytes=int(settings.response_cache_mb * 1024 * 1024))
     app.add_middleware(
         BodyLimit,
@@ -68,12 +74,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             expose_headers=["ETag"],
         )
     app.include_router(health.router)
-
-    @app.get("/", include_in_schema=False)
-    async def root() -> RedirectResponse:
-        """People who open the server's address land on its documentation."""
-        return RedirectResponse("/docs")
-
     readers = [Depends(read_access)]
     for module in (entities, search, changes, analysis):
         app.include_router(module.router, dependencies=readers)
@@ -86,6 +86,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             "max_part_size": int(settings.max_form_field_kb * 1024),
         },
     )
+    app.include_router(decisions.router)
     app.include_router(viz_routes.router, dependencies=readers)
     app.include_router(viz_routes.assets)  # vis-network and the views' script: no CDN
+    app.include_router(pages.public)  # before the pages: /app/assets/NAME is not an entity
+    # The web app, "/" its home page; with a read key, signing in opens it too.
+    app.include_router(pages.router, dependencies=[Depends(page_read_access)])
     return app

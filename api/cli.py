@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import secrets
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,6 +18,7 @@ from api.settings import Settings, get_settings
 from api.stores import review_path
 from api.terminal import err, friendly, out, store_from, styled
 from api.viz_cli import viz
+from api.write_key import kept_write_key, key_path
 from ingest.kinds import FileKind
 from ingest.pipeline import ingest as run_ingest
 from ingest.report import IngestReport
@@ -293,11 +293,14 @@ def demo(
             written = sum(f.rows_written for f in report.files)
             err.print(f"loaded the sample data: {written} rows from {SAMPLE_DIR}")
     if settings.api_key is None:
-        key = secrets.token_urlsafe(24)
+        key = kept_write_key(settings)
         settings = settings.model_copy(update={"api_key": SecretStr(key)})
-        err.print(f"API key for writes in this demo (POST /ingest): {key}")
+        err.print(
+            f"write key (sign in to upload and triage; POST /ingest): {key}  kept in "
+            f"{key_path(settings)}"
+        )
     base = f"http://{host or settings.host}:{port or settings.port}"
-    err.print(f"the API: {base}/docs  the graph: {base}/viz")
+    err.print(f"open {base}/ (the API: {base}/docs, the graph views: {base}/viz)")
     _serve(settings, host, port)
 
 

@@ -8,15 +8,16 @@ from feedgen.feed import FeedGenerator
 
 from queries.changes import ChangeReport
 
+#: The web app's page of each kind of change (people follow the links, not programs).
 ENTITY_PATHS = {
-    "project": "projects",
-    "training_offer": "training-offers",
-    "organisation": "organisations",
+    "project": "app/projects",
+    "training_offer": "app/training-offers",
+    "organisation": "app/organisations",
 }
 
 
 def atom(report: ChangeReport, *, base_url: str, feed_url: str, title: str) -> bytes:
-    """The report as an Atom 1.0 document, one entry per change, linking to the API pages."""
+    """The report as an Atom 1.0 document, one entry per change, linking to the web pages."""
     feed = FeedGenerator()
     feed.id(feed_url)
     feed.title(title)

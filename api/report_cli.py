@@ -22,6 +22,8 @@ from queries.thresholds import DEFAULT_MIN_SCORE
 if TYPE_CHECKING:
     import networkx as nx
 
+    from queries.decisions import Decision
+
 report_app = typer.Typer(
     help="Reports for coordinators: all analyses, or one with --json.", invoke_without_command=True
 )
@@ -39,12 +41,13 @@ class InitiativeKind(StrEnum):
     TRAINING_OFFER = "training_offer"
 
 
-def _graph_and_unclassified() -> tuple[nx.MultiDiGraph, int]:
+def _graph_unclassified_decisions() -> tuple[nx.MultiDiGraph, int, list[Decision]]:
+    from queries.decisions import read_decisions
     from queries.priorities import unclassified_in_latest_poll
     from queries.projection import project
 
     with store_from(get_settings()) as store:
-        return project(store), unclassified_in_latest_poll(store)
+        return project(store), unclassified_in_latest_poll(store), read_decisions(store)
 
 
 def _emit(result: BaseModel, as_json: bool) -> None:
@@ -71,6 +74,7 @@ def whole_report(
         return
     from api.cache import RevisionCache
     from queries.bundle import all_analyses
+    from queries.decisions import read_decisions
     from queries.priorities import unclassified_in_latest_poll
     from queries.projection import project
     from viz.charts import report_charts
@@ -78,12 +82,15 @@ def whole_report(
 
     settings = get_settings()
     with store_from(settings) as store:
-        # Kept beside the store: the report of a revision is computed once.
+        # Kept beside the store: the report of a revision is computed once (decisions are
+        # stored in the graph, so a decision moves the revision too).
         cache = RevisionCache(store, analysis_folder(settings))
         bundle = cache.get(
             ("analysis", "report"),
             lambda: all_analyses(
-                project(store), unclassified_answers=unclassified_in_latest_poll(store)
+                project(store),
+                unclassified_answers=unclassified_in_latest_poll(store),
+                decisions=read_decisions(store),
             ),
         )
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -162,7 +169,7 @@ def priorities_command(as_json: AsJson = False) -> None:
     """Poll priorities, their support and what addresses them."""
     from queries.priorities import priorities
 
-    graph, unclassified = _graph_and_unclassified()
+    graph, unclassified, _ = _graph_unclassified_decisions()
     _emit(priorities(graph, unclassified_answers=unclassified), as_json)
 
 

@@ -145,6 +145,8 @@ class ResponseCache:
         if start.get("status") != 200:
             return
         body = b"".join(chunks)
+        if _no_store(start):
+            return
         headers = list(start.get("headers", []))
         size = (
             len(body)
@@ -181,3 +183,9 @@ def _documented_reads(app: FastAPI) -> list[tuple[re.Pattern[str], frozenset[str
             names = frozenset(p["name"] for p in parameters if p.get("in") == "query")
             routes.append((compile_path(path)[0], names))
     return routes
+
+
+def _no_store(start: dict[str, Any]) -> bool:
+    """Whether the response says it must not be kept (a page for one signed-in person)."""
+    headers = dict(start.get("headers", []))
+    return b"no-store" in headers.get(b"cache-control", b"")

@@ -142,3 +142,19 @@ class Source(Node):
     unclassified: int | None = Field(
         default=None, description="Poll answers that raised no priority"
     )
+
+
+class DuplicateDecision(Node):
+    """A coordinator's decision on a cluster of duplicated initiatives (kept across ingests).
+
+    ``versions`` holds each initiative's ``updated_at`` when the decision was taken: once one
+    of them changes, the decision no longer covers the cluster.
+    """
+
+    kind: str
+    ids: list[str]
+    versions: list[str]
+    status: str
+    note: str | None = None
+    decided_by: str
+    decided_at: str

@@ -28,6 +28,7 @@ class NodeKind(StrEnum):
     PRIORITY = "Priority"
     COUNTRY = "Country"
     SOURCE = "Source"
+    DUPLICATE_DECISION = "DuplicateDecision"
 
 
 class RelType(StrEnum):
@@ -64,6 +65,7 @@ NODE_MODELS: dict[NodeKind, type[model.Node]] = {
     NodeKind.PRIORITY: model.Priority,
     NodeKind.COUNTRY: model.Country,
     NodeKind.SOURCE: model.Source,
+    NodeKind.DUPLICATE_DECISION: model.DuplicateDecision,
 }
 
 #: The property that names a node of each kind (what people read in lists and views).
@@ -75,7 +77,10 @@ NAME_PROPERTY: dict[NodeKind, str] = {
     NodeKind.PRIORITY: "label",
     NodeKind.COUNTRY: "name",
     NodeKind.SOURCE: "file",
+    NodeKind.DUPLICATE_DECISION: "status",
 }
+#: Kinds that record what people and ingests did, not the ecosystem: kept out of analyses.
+BOOKKEEPING_KINDS = frozenset({NodeKind.SOURCE, NodeKind.DUPLICATE_DECISION})
 
 #: Property the stores keep on every node to tell a changed row from an unchanged one.
 FINGERPRINT = "fingerprint"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import networkx as nx
 from pydantic import BaseModel
 
 from graph.schema import NAME_PROPERTY
+from queries.decisions import Decision, Triage, triage
 from queries.duplicates import DuplicateReport, duplicates
 from queries.fragmentation import FragmentationReport, fragmentation
 from queries.gaps import GapReport, gaps
@@ -23,6 +26,8 @@ class AnalysisBundle(BaseModel):
     fragmentation: FragmentationReport
     priorities: PriorityReport
     names: dict[str, str]
+    #: Coordinators' decisions on the clusters they settled, by cluster key.
+    decided: dict[str, Decision] = {}
 
 
 def entity_names(graph: nx.MultiDiGraph) -> dict[str, str]:
@@ -33,11 +38,23 @@ def entity_names(graph: nx.MultiDiGraph) -> dict[str, str]:
     }
 
 
-def all_analyses(graph: nx.MultiDiGraph, *, unclassified_answers: int = 0) -> AnalysisBundle:
-    """Run every analysis with its defaults on one projection."""
+def decided_clusters(report: Triage) -> dict[str, Decision]:
+    """The decision on each settled cluster of a triage, by cluster key."""
+    return {item.key: item.decision for item in report.decided if item.decision is not None}
+
+
+def all_analyses(
+    graph: nx.MultiDiGraph,
+    *,
+    unclassified_answers: int = 0,
+    decisions: Iterable[Decision] = (),
+) -> AnalysisBundle:
+    """Run every analysis with its defaults on one projection; apply duplicate decisions."""
+    duplicate_report = duplicates(graph)
     return AnalysisBundle(
         revision=int(graph.graph.get("revision", 0)),
-        duplicates=duplicates(graph),
+        duplicates=duplicate_report,
+        decided=decided_clusters(triage(duplicate_report, decisions, graph)),
         overlaps=overlaps(graph),
         gaps=gaps(graph),
         fragmentation=fragmentation(graph),

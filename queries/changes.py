@@ -73,8 +73,14 @@ def changes(graph: nx.MultiDiGraph, since: str) -> ChangeReport:
     return ChangeReport(since=since, changes=found)
 
 
-def digest(graph: nx.MultiDiGraph, member_id: str, since: str) -> ChangeReport:
-    """The changes since ``since`` that touch what a member needs or is expert in."""
+def digest(
+    graph: nx.MultiDiGraph, member_id: str, since: str, *, changed: ChangeReport | None = None
+) -> ChangeReport:
+    """The changes since ``since`` that touch what a member needs or is expert in.
+
+    ``changed`` is :func:`changes` of the same graph and date, if computed already (it is the
+    same for every member).
+    """
     member = (NodeKind.ORGANISATION, member_id)
     if member not in graph:
         raise NotFound("organisation", member_id)
@@ -86,7 +92,7 @@ def digest(graph: nx.MultiDiGraph, member_id: str, since: str) -> ChangeReport:
         n[1]: d.get("label", n[1]) for n, d in graph.nodes(data=True) if n[0] is NodeKind.COMPETENCE
     }
     relevant = []
-    for change in changes(graph, since).changes:
+    for change in (changed or changes(graph, since)).changes:
         if change.kind == "organisation" and change.id == member_id:
             continue
         wanted = sorted(set(change.competences) & needs)

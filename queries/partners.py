@@ -15,6 +15,7 @@ A candidate is scored on three components (see ``docs/analyses/partners-fragment
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,7 +59,7 @@ class PartnerReport(BaseModel):
 
 
 @dataclass
-class _Profile:
+class Profile:
     """What one organisation needs, knows, teaches and raised (competence / priority ids)."""
 
     needs: set[str] = field(default_factory=set)
@@ -67,12 +68,20 @@ class _Profile:
     priorities: set[str] = field(default_factory=set)
 
 
-def _profiles(graph: nx.MultiDiGraph) -> dict[str, _Profile]:
-    """Every organisation's profile, read from its outgoing edges."""
-    profiles: dict[str, _Profile] = defaultdict(_Profile)
-    for source, target, rel in graph.edges(keys=True):
-        if source[0] != NodeKind.ORGANISATION:
-            continue
+def _organisation_edges(graph: nx.MultiDiGraph) -> list[tuple[NodeKey, NodeKey, str]]:
+    """The edges out of organisations only (not the whole graph's: offers far outnumber them)."""
+    organisations = [node for node in graph if node[0] is NodeKind.ORGANISATION]
+    return list(graph.out_edges(organisations, keys=True))
+
+
+def profiles_of(graph: nx.MultiDiGraph) -> dict[str, Profile]:
+    """Every organisation's profile, read from its outgoing edges.
+
+    The same for every member asking: a caller answering many members of one graph can
+    compute it once and pass it to :func:`partners`.
+    """
+    profiles: dict[str, Profile] = defaultdict(Profile)
+    for source, target, rel in _organisation_edges(graph):
         profile = profiles[source[1]]
         if rel == RelType.NEEDS:
             profile.needs.add(target[1])
@@ -105,7 +114,7 @@ def _interests(graph: nx.MultiDiGraph, member: str, candidates: list[str]) -> di
     expertise.add_nodes_from(key(NodeKind.ORGANISATION, org) for org in [member, *candidates])
     expertise.add_edges_from(
         (source, target)
-        for source, target, rel in graph.edges(keys=True)
+        for source, target, rel in _organisation_edges(graph)
         if rel == RelType.HAS_EXPERTISE
     )
     me = key(NodeKind.ORGANISATION, member)
@@ -150,7 +159,7 @@ def _reasons(
 
 
 def _recommend(
-    org: str, data: dict[str, Any], me: _Profile, them: _Profile, interests: float
+    org: str, data: dict[str, Any], me: Profile, them: Profile, interests: float
 ) -> Recommendation:
     """Score one candidate against the member's profile (reasons are filled in later)."""
     courses = {c: sorted(them.courses[c]) for c in sorted(me.needs) if them.courses.get(c)}
@@ -183,6 +192,7 @@ def partners(
     country: str | None = None,
     org_type: str | None = None,
     limit: int = 10,
+    profiles: Mapping[str, Profile] | None = None,
 ) -> PartnerReport:
     """Rank the organisations a member has not shared a project with as possible partners.
 
@@ -192,6 +202,7 @@ def partners(
     member_id : the organisation asking.
     country, org_type : keep only candidates in this country (ISO code) / of this type.
     limit : at most this many recommendations (highest score first, ties by id).
+    profiles : :func:`profiles_of` the same graph, if computed already.
 
     Raises
     ------
@@ -214,10 +225,12 @@ def partners(
         and (country is None or str(data.get("country") or "").upper() == country.upper())
         and (org_type is None or data.get("type") == org_type)
     ]
-    profiles = _profiles(graph)
+    profiles = profiles if profiles is not None else profiles_of(graph)
     interests = _interests(graph, member_id, [org for org, _ in candidates])
-    me = profiles[member_id]
-    scored = [_recommend(org, data, me, profiles[org], interests[org]) for org, data in candidates]
+    none = Profile()
+    me = profiles.get(member_id, none)
+    scored = [_recommend(org, data, me, profiles.get(org, none), interests[org])
+              for org, data in candidates]  # fmt: skip
     ranked = sorted((r for r in scored if r.score > 0), key=lambda r: (-r.score, r.id))
     labels = _labels(graph, NodeKind.COMPETENCE)
     priority_labels = _labels(graph, NodeKind.PRIORITY)

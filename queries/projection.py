@@ -19,6 +19,7 @@ import networkx as nx
 
 from graph.columns import read_columns
 from graph.schema import (
+    BOOKKEEPING_KINDS,
     FINGERPRINT,
     RELATIONSHIPS,
     NodeKind,
@@ -35,7 +36,7 @@ NODES = {
     kind: f"MATCH (n:`{kind}`) RETURN "
     + ", ".join(f"n.`{p}` AS `{p}`" for p in node_properties(kind) if p != FINGERPRINT)
     for kind in NodeKind
-    if kind is not NodeKind.SOURCE
+    if kind not in BOOKKEEPING_KINDS
 }
 EDGES = {
     (rel, src, dst): (

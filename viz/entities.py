@@ -1,4 +1,4 @@
-"""How one entity of the projection appears in a view: its id, label, tooltip and API link."""
+"""How one entity of the projection appears in a view: its id, label, tooltip and links."""
 
 from __future__ import annotations
 
@@ -11,17 +11,22 @@ from graph.schema import NAME_PROPERTY, NodeKind, RelType
 from queries.projection import NodeKey
 from viz.style import KIND_COLOURS, KIND_LABELS, organisation_colour
 
-#: The API page of each kind (``{id}`` is replaced, URL-quoted).
-API_PAGES: dict[NodeKind, str] = {
-    NodeKind.ORGANISATION: "/organisations/{id}",
-    NodeKind.PROJECT: "/projects/{id}",
-    NodeKind.TRAINING_OFFER: "/training-offers/{id}",
-    NodeKind.COMPETENCE: "/competences/{id}",
-    NodeKind.PRIORITY: "/priorities/{id}",
+#: The web app's page of each kind (``{id}`` is replaced, URL-quoted).
+PAGES: dict[NodeKind, str] = {
+    NodeKind.ORGANISATION: "/app/organisations/{id}",
+    NodeKind.PROJECT: "/app/projects/{id}",
+    NodeKind.TRAINING_OFFER: "/app/training-offers/{id}",
+    NodeKind.COMPETENCE: "/app/competences/{id}",
+    NodeKind.PRIORITY: "/app/priorities/{id}",
+}
+#: The graph view centred on an entity, for the kinds that have one.
+VIEWS: dict[NodeKind, str] = {
+    NodeKind.ORGANISATION: "/viz/organisations/{id}",
+    NodeKind.COMPETENCE: "/viz/competences/{id}",
 }
 
 #: Properties shown in the tooltip and details panel, per kind, in this order. Outside
-#: addresses (websites, ESCO URIs) are left out: a view links only to this API.
+#: addresses (websites, ESCO URIs) are left out: a view links only to this server's pages.
 _ESSENTIALS: dict[NodeKind, tuple[str, ...]] = {
     NodeKind.ORGANISATION: ("type", "country", "city", "member"),
     NodeKind.PROJECT: ("acronym", "programme", "start", "end", "budget_eur"),
@@ -92,7 +97,8 @@ def entity_node(graph: nx.MultiDiGraph, key: NodeKey, **extra: Any) -> dict[str,
     if countries and kind is not NodeKind.COUNTRY:
         details.append(("countries" if len(countries) > 1 else "country", ", ".join(countries)))
     details += [(label, _shown(value)) for label, value in extra.pop("facts", [])]
-    link = API_PAGES.get(kind)
+    link, view = PAGES.get(kind), VIEWS.get(kind)
+    quoted = quote(entity, safe="")
     node: dict[str, Any] = {
         "label": _short(name),
         "name": name,
@@ -101,7 +107,8 @@ def entity_node(graph: nx.MultiDiGraph, key: NodeKey, **extra: Any) -> dict[str,
         "located": kind in _LOCATED,
         "title": "\n".join([name, *(f"{label}: {value}" for label, value in details)]),
         "details": details,
-        "link": link.format(id=quote(entity, safe="")) if link else None,
+        "link": link.format(id=quoted) if link else None,
+        "view": view.format(id=quoted) if view else None,
         "color": KIND_COLOURS[kind],
         "shape": "dot",
     }

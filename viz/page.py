@@ -116,4 +116,5 @@ def render_page(
         asset_url=asset_url.rstrip("/"),
         assets={name: _inline(name) for name in ASSET_TYPES} if inline else {},
         filters=data["filters"],
+        api_url=data["apiUrl"],
     )

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from markdown_it import MarkdownIt
 
 from queries.bundle import AnalysisBundle
+from queries.decisions import Decision, cluster_key
 from queries.gaps import Gap
 
 TOP = 15
@@ -54,9 +55,20 @@ def _summary(b: AnalysisBundle) -> list[str]:
     ]
 
 
+_DECISION_WORDS = {"confirmed": "confirmed as a duplicate", "dismissed": "not a duplicate"}
+
+
+def _decision_line(decision: Decision) -> str:
+    note = f": {decision.note}" if decision.note else ""
+    return (f"**Decided: {_DECISION_WORDS.get(decision.status, decision.status)}** by "
+            f"{decision.decided_by} on {decision.decided_at[:10]}{note}")  # fmt: skip
+
+
 def _duplicates(b: AnalysisBundle) -> list[str]:
+    settled = len(b.decided)
     lines = ["## Duplicated efforts", "",
-             f"Pairs scoring at least {b.duplicates.min_score} are joined into clusters.", ""]  # fmt: skip
+             f"Pairs scoring at least {b.duplicates.min_score} are joined into clusters; "
+             f"coordinators have decided {settled} of {len(b.duplicates.clusters)}.", ""]  # fmt: skip
     for number, cluster in enumerate(b.duplicates.clusters, start=1):
         lines.append(f"### {number}. {cluster.kind.replace('_', ' ')}s, score {cluster.score:.2f}")
         lines.append("")
@@ -66,6 +78,9 @@ def _duplicates(b: AnalysisBundle) -> list[str]:
             runners[pair.b] = pair.evidence.organisations_b
         lines += [f"- {_name(b, i)}, run by {_names(b, runners.get(i, []))}" for i in cluster.ids]
         lines.append("")
+        decision = b.decided.get(cluster_key(cluster.kind, cluster.ids))
+        if decision is not None:
+            lines += [_decision_line(decision), ""]
         rows = []
         for pair in cluster.pairs:
             ev = pair.evidence
@@ -188,13 +203,15 @@ def markdown_report(
     *,
     title: str = "skillgraph report",
     charts: Mapping[str, str] | None = None,
+    preface: Sequence[str] = (),
 ) -> str:
     """The whole report as Markdown.
 
     ``charts`` maps a chart's name (``gaps``, ``fragmentation``, ``priorities``; see
-    :func:`viz.charts.report_charts`) to the path the Markdown links it by.
+    :func:`viz.charts.report_charts`) to the path the Markdown links it by. ``preface``
+    lines come right after the title (e.g. when the report was made, from which sources).
     """
-    lines = [f"# {title}", "", f"Graph revision {bundle.revision}.", ""]
+    lines = [f"# {title}", "", *preface, f"Graph revision {bundle.revision}.", ""]
     for section in (_summary, _duplicates, _gaps, _fragmentation, _overlaps, _priorities):
         part = section(bundle)
         place = _CHART_PLACES.get(part[0]) if charts else None

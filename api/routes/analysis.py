@@ -17,7 +17,7 @@ from queries.duplicates import DEFAULT_MIN_SCORE, DuplicateReport, Kind, duplica
 from queries.fragmentation import FragmentationReport, fragmentation
 from queries.gaps import GapReport, gaps
 from queries.overlaps import OverlapReport, overlaps
-from queries.partners import PartnerReport, partners
+from queries.partners import PartnerReport, partners, profiles_of
 from queries.priorities import PriorityReport, priorities, unclassified_in_latest_poll
 
 router = APIRouter(tags=["analyses"])
@@ -89,13 +89,20 @@ def priorities_of(cache: RevisionCache, store: Store) -> PriorityReport:
 def partners_of(cache: RevisionCache, member: str, country: str | None = None,
                 org_type: str | None = None, limit: int = PARTNERS_LIMIT) -> PartnerReport:  # fmt: skip
     """A member's partner recommendations for the current revision, computed once per parameters."""
-    return cache.get(("analysis", "partners", member, country, org_type, limit),
-                     lambda: partners(cache.graph(), member, country=country, org_type=org_type, limit=limit))  # fmt: skip
+
+    def compute() -> PartnerReport:
+        # Every member's recommendations read the same profiles: made once per revision.
+        profiles = cache.get(("analysis", "partner-profiles"), lambda: profiles_of(cache.graph()))
+        return partners(cache.graph(), member, country=country, org_type=org_type, limit=limit,
+                        profiles=profiles)  # fmt: skip
+
+    return cache.get(("analysis", "partners", member, country, org_type, limit), compute)
 
 
 def warm(cache: RevisionCache, store: Store) -> None:
     """Compute the projection and every analysis with its default parameters, ahead of readers."""
     cache.graph()
+    cache.get(("analysis", "partner-profiles"), lambda: profiles_of(cache.graph()))
     duplicates_of(cache)
     overlaps_of(cache)
     gaps_of(cache)

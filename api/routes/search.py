@@ -7,10 +7,16 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from api.cache import RevisionCache
 from api.deps import CacheDep
 from queries.search import SearchHit, SearchIndex, search
 
 router = APIRouter(tags=["search"])
+
+
+def search_index_of(cache: RevisionCache) -> SearchIndex:
+    """The search index of the current revision, built once."""
+    return cache.get("search-index", lambda: SearchIndex(cache.graph()))
 
 
 class SearchResult(BaseModel):
@@ -32,6 +38,5 @@ def search_all(
     Ranked: exact names, then names that start with it, names holding it as a word, names
     holding it, then other text. Case and accents are ignored.
     """
-    index = cache.get("search-index", lambda: SearchIndex(cache.graph()))
-    hits = search(index, q, limit=limit)
+    hits = search(search_index_of(cache), q, limit=limit)
     return SearchResult(q=q, data=hits, count=len(hits))

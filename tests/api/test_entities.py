@@ -69,6 +69,7 @@ def test_detail_lists_are_ordered_for_reading(client: TestClient) -> None:
     assert competence["taught_by"] == []
 
 
-def test_the_root_leads_to_the_documentation(client: TestClient) -> None:
+def test_the_root_is_the_home_page_linking_to_the_documentation(client: TestClient) -> None:
     response = client.get("/", follow_redirects=False)
-    assert response.status_code == 307 and response.headers["location"] == "/docs"
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    assert 'href="/docs"' in response.text

@@ -46,9 +46,10 @@ def test_the_ecosystem_draws_every_entity_and_relationship_once(
     assert members == {True, False}  # members and non-members are told apart
     assert all("x" in n and "y" in n and n["size"] > 0 for n in view.nodes)
     org = next(n for n in view.nodes if n["id"] == "Organisation:m-001")
-    assert org["link"] == "/organisations/m-001" and org["countries"] == ["DE"]
+    assert org["link"] == "/app/organisations/m-001" and org["countries"] == ["DE"]
+    assert org["view"] == "/viz/organisations/m-001"
     offer = next(n for n in view.nodes if n["kind"] == "training offer")
-    assert offer["link"].startswith("/training-offers/")
+    assert offer["link"].startswith("/app/training-offers/") and offer["view"] is None
 
 
 def test_beyond_the_budget_the_most_central_part_is_shown_and_the_rest_is_named(
