@@ -63,7 +63,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.add_middleware(
         BodyLimit,
         default=Bound(settings.max_body_bytes, "SKILLGRAPH_MAX_BODY_KB"),
-        paths={"/ingest": Bound(settings.max_upload_bytes, "SKILLGRAPH_MAX_UPLOAD_MB")},
+        paths={
+            path: Bound(settings.max_upload_bytes, "SKILLGRAPH_MAX_UPLOAD_MB")
+            for path in ("/ingest", "/app/upload")
+        },
     )
     if settings.cors_origins:
         app.add_middleware(

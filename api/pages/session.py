@@ -14,10 +14,12 @@ import hmac
 import json
 import secrets
 import time
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Form, Request, Response
+from fastapi.routing import APIRoute
 
 from api.deps import SettingsDep
 from api.refusal import Refused
@@ -122,6 +124,25 @@ def signed_in(request: Request, settings: SettingsDep) -> Session:
     if session is None:
         raise Refused(401, "sign_in_needed", "sign in with the write key first")
     return session
+
+
+class SignedInRoute(APIRoute):
+    """Pages whose forms write: the session is checked before a posted body is read.
+
+    As for :class:`api.security.WriteRoute`, FastAPI would otherwise receive (and spool) a
+    whole upload before any dependency could refuse it. Showing the form (GET) stays open:
+    it sends a coordinator who has not signed in to the sign-in page.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def checked(request: Request) -> Response:
+            if request.method != "GET":
+                signed_in(request, request.app.state.settings)
+            return await handler(request)
+
+        return checked
 
 
 CsrfChecked = Depends(check_csrf)

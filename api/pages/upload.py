@@ -10,12 +10,19 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import CacheDep, SettingsDep, StoreDep
 from api.pages.rendering import render
-from api.pages.session import CsrfChecked, SessionDep, csrf_token, personal, read_session
+from api.pages.session import (
+    CsrfChecked,
+    SessionDep,
+    SignedInRoute,
+    csrf_token,
+    personal,
+    read_session,
+)
 from api.routes.ingest import ingest_files
 from ingest.kinds import FileKind
 from ingest.report import IngestReport
 
-router = APIRouter(prefix="/app/upload")
+router = APIRouter(prefix="/app/upload", route_class=SignedInRoute)
 
 FORMATS = ["csv", "json", "xlsx", "cordis", "esco", "erasmus", "poll"]
 
@@ -74,7 +81,7 @@ async def upload(
 ) -> Response:
     """Ingest the files exactly as ``POST /ingest`` does and show its report."""
     report = await ingest_files(
-        request, background, store, cache, settings, files=files, kind=kind or None,
+        background, store, cache, settings, files=files, kind=kind or None,
         format=format or None, keyword=None, topic=None, mapping=None,
     )  # fmt: skip
     return _page(request, settings, report)

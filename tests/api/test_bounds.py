@@ -97,6 +97,15 @@ def test_a_wrong_key_is_refused_before_the_body_too(tmp_path: Path) -> None:
     assert status == 403 and b'"key_refused"' in answer and body.taken == 0
 
 
+def test_the_upload_page_refuses_a_visitor_without_a_session_before_the_body(
+    tmp_path: Path,
+) -> None:
+    body = OfferedBody(100 * 1024 * 1024)
+    with _client(tmp_path, max_upload_mb=500) as client:
+        status, _ = _post(client, "/app/upload", body, {"content-length": str(body.size)})
+    assert status == 401 and body.taken == 0
+
+
 def test_with_the_key_the_same_way_of_sending_reads_the_whole_body(tmp_path: Path) -> None:
     # The counting above can see a read: an authorised upload is taken in full.
     body = OfferedBody(200 * 1024)
