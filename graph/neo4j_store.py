@@ -33,6 +33,32 @@ REVISION_TTL = 0.5
 CONNECTION_TIMEOUT = 5.0
 
 
+def _shape(value: Any) -> object:
+    """The type a value has for an engine that types lists by their elements."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, list | tuple):
+        shapes = {_shape(v) for v in value if v is not None}
+        if len(shapes) > 1:
+            raise QueryRefused(f"cannot use these parameters: a list mixes {len(shapes)} types")
+        return ("list", *shapes)
+    if isinstance(value, Mapping):
+        return ("map", *sorted((str(k), repr(_shape(v))) for k, v in value.items()))
+    return type(value).__name__
+
+
+def check_parameters(params: Mapping[str, Any]) -> None:
+    """Refuse what the embedded store cannot take, so a query runs on both or on neither.
+
+    Neo4j accepts lists of mixed types (``[1, "a"]``); LadybugDB types a list by its
+    elements and refuses them. Numbers mix (ints and floats), nulls fit anywhere.
+    """
+    for value in params.values():
+        _shape(value)
+
+
 def schema_statements() -> list[str]:
     """Constraints and indexes derived from :mod:`graph.schema`, all idempotent."""
     statements = []
@@ -92,8 +118,13 @@ class Neo4jStore:
         self._revision: int | None = None
         self._revision_read_at = 0.0
         try:
+            # Notifications off: the server warns about property keys no row has yet
+            # (optional columns), which is expected here and would flood the log.
             self._driver = neo4j.GraphDatabase.driver(
-                uri, auth=(user, password), connection_timeout=CONNECTION_TIMEOUT
+                uri,
+                auth=(user, password),
+                connection_timeout=CONNECTION_TIMEOUT,
+                notifications_min_severity="OFF",
             )
             self._driver.verify_connectivity()
         except (ServiceUnavailable, AuthError, ValueError, OSError) as error:
@@ -112,6 +143,7 @@ class Neo4jStore:
         timeout: float | None = None,
     ) -> list[dict[str, Any]]:
         """Run a statement in a read transaction (a write statement fails there)."""
+        check_parameters(params or {})
 
         @neo4j.unit_of_work(timeout=timeout)
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:

@@ -156,6 +156,27 @@ def sample_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def sample_settings(
+    request: pytest.FixtureRequest, sample_store_dir: Path, folder: Path
+) -> Settings:
+    """Settings on a store holding ``data/sample`` of ``request.param``'s backend.
+
+    The embedded store is a private copy of ``sample_store_dir`` in ``folder``; the Neo4j
+    database is emptied and loaded with the sample.
+    """
+    if request.param == "neo4j":
+        target: Neo4jTarget = request.getfixturevalue("neo4j_target")
+        target.wipe()
+        store = target.open()
+        try:
+            store.ensure_schema()
+            ingest(store, [SAMPLE])
+        finally:
+            store.close()
+        return target.settings(data_dir=folder / "graph")
+    return Settings(data_dir=copy_store(sample_store_dir, folder / "graph"))
+
+
 def copy_store(source: Path, target: Path) -> Path:
     """A private copy of a closed store folder (one process may hold a store at a time)."""
     shutil.copytree(source, target)
