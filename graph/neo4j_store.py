@@ -16,14 +16,16 @@ from typing import Any
 import neo4j
 from neo4j.exceptions import (
     AuthError,
-    CypherSyntaxError,
+    ConfigurationError,
+    DriverError,
     Neo4jError,
     ServiceUnavailable,
     SessionExpired,
+    TransientError,
 )
 
 from graph import cypher
-from graph.errors import QueryRefused, StoreUnavailable
+from graph.errors import QueryRefused, SkillGraphError, StoreUnavailable
 from graph.schema import INDEXES, META_ID, META_LABEL, NodeKind, RelType
 from graph.store import Row, batches
 
@@ -31,6 +33,10 @@ from graph.store import Row, batches
 REVISION_TTL = 0.5
 #: Seconds to wait for a connection before the store counts as unavailable.
 CONNECTION_TIMEOUT = 5.0
+#: Seconds a read or write is retried through a lost connection or a leader switch before
+#: the store counts as unavailable (the driver's default of 30 s would hold a request that long).
+RETRY_TIME = 5.0
+DATABASE_NOT_FOUND = "Neo.ClientError.Database.DatabaseNotFound"
 
 
 def _shape(value: Any) -> object:
@@ -114,6 +120,7 @@ class Neo4jStore:
 
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
         self.uri = uri
+        self.user = user
         self.database = database
         self._revision: int | None = None
         self._revision_read_at = 0.0
@@ -124,16 +131,38 @@ class Neo4jStore:
                 uri,
                 auth=(user, password),
                 connection_timeout=CONNECTION_TIMEOUT,
+                max_transaction_retry_time=RETRY_TIME,
                 notifications_min_severity="OFF",
             )
             self._driver.verify_connectivity()
-        except (ServiceUnavailable, AuthError, ValueError, OSError) as error:
-            raise StoreUnavailable(f"cannot reach Neo4j at {uri}: {error}") from None
+        except (ValueError, ConfigurationError) as error:
+            raise StoreUnavailable(f"cannot use the Neo4j address {uri!r}: {error}") from None
+        except (DriverError, Neo4jError, OSError) as error:
+            raise self._unavailable(error) from None
+
+    def _unavailable(self, error: Exception) -> SkillGraphError:
+        """One line for a driver error that means the server cannot serve us now."""
+        if isinstance(error, AuthError):
+            return StoreUnavailable(
+                f"Neo4j at {self.uri} refused user {self.user!r}: wrong user name or password"
+            )
+        code = getattr(error, "code", None) or ""
+        if code == DATABASE_NOT_FOUND:
+            return StoreUnavailable(f"Neo4j at {self.uri} has no database {self.database!r}")
+        if isinstance(error, ServiceUnavailable | SessionExpired | OSError):
+            return StoreUnavailable(f"cannot reach Neo4j at {self.uri}: is the server running?")
+        if isinstance(error, TransientError | DriverError):
+            reason = getattr(error, "message", None) or str(error) or type(error).__name__
+            return StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {reason}")
+        return QueryRefused(getattr(error, "message", None) or str(error))
 
     def ensure_schema(self) -> None:
         """Create the uniqueness constraints and indexes (idempotent)."""
-        for statement in schema_statements():
-            self._driver.execute_query(statement, database_=self.database)
+        try:
+            for statement in schema_statements():
+                self._driver.execute_query(statement, database_=self.database)
+        except (DriverError, Neo4jError, OSError) as error:
+            raise self._unavailable(error) from None
 
     def run(
         self,
@@ -154,10 +183,8 @@ class Neo4jStore:
                 database=self.database, default_access_mode=neo4j.READ_ACCESS
             ) as session:
                 return session.execute_read(work)
-        except (ServiceUnavailable, SessionExpired) as error:
-            raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {error}") from None
-        except (CypherSyntaxError, Neo4jError) as error:
-            raise QueryRefused(error.message or str(error)) from None
+        except (DriverError, Neo4jError, OSError) as error:
+            raise self._unavailable(error) from None
 
     @contextmanager
     def transaction(self) -> Iterator[Neo4jTransaction]:
@@ -177,10 +204,8 @@ class Neo4jStore:
                     raise
                 tx.commit()
                 self._revision = None
-        except (ServiceUnavailable, SessionExpired) as error:
-            raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {error}") from None
-        except Neo4jError as error:
-            raise QueryRefused(error.message or str(error)) from None
+        except (DriverError, Neo4jError, OSError) as error:
+            raise self._unavailable(error) from None
 
     def revision(self) -> int:
         """The revision, read at most every ``REVISION_TTL`` seconds.
