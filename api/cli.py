@@ -17,6 +17,7 @@ from api.report_cli import report_app
 from api.settings import Settings, get_settings
 from api.stores import review_path
 from api.terminal import err, friendly, out, store_from
+from api.transfer_cli import export, import_
 from api.viz_cli import viz
 from ingest.kinds import FileKind
 from ingest.pipeline import ingest as run_ingest
@@ -41,6 +42,8 @@ review_app = typer.Typer(
 )
 app.add_typer(review_app, name="review")
 app.command()(viz)
+app.command()(export)
+app.command("import")(import_)
 
 
 def print_report(report: IngestReport) -> None:

@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +40,9 @@ class Neo4jTarget:
 
     uri: str
     user: str
-    password: str
-    database: str
-    server: Neo4jServer | None = None
+    password: str = field(repr=False)
+    database: str = "neo4j"
+    server: Neo4jServer | None = field(default=None, repr=False)
 
     @property
     def env(self) -> dict[str, str]:

@@ -111,7 +111,7 @@ class Neo4jServer:
     bolt_port: int
     password: str
     user: str = USER
-    _classpath: str = ""
+    _classpath: str = field(default="", repr=False)
     _process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @property
