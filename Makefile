@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup setup-test browser cypher-linter neo4j lint bench clean
+.PHONY: run test setup setup-test browser cypher-linter neo4j compose lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,13 +46,20 @@ $(NEO4J_CLASSPATH): $(NEO4J_POM)
 
 neo4j: $(NEO4J_CLASSPATH)
 
+## compose: a compose client to validate docker-compose.yml (no container engine is needed)
+compose:
+	@if docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null; \
+	else echo "no compose client and apt-get not usable: the compose file test will be skipped"; fi
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy graph ingest queries api viz
 
 ## test: install everything the suite needs, then run all of it
-test: setup browser cypher-linter neo4j
+test: setup browser cypher-linter neo4j compose
 	$(BIN)/ruff check .
 	$(BIN)/mypy graph ingest queries api viz
 	$(BIN)/python -m pytest
