@@ -37,8 +37,6 @@ SET_PASSWORD = ["dbms", "set-initial-password"]
 HEAP = "512m"
 PAGE_CACHE = "128m"
 JVM_OPTIONS = [
-    f"-Xms{HEAP}",
-    f"-Xmx{HEAP}",
     "-XX:+UseSerialGC",
     "-XX:-OmitStackTraceInFastThrow",
     "-Dio.netty.tryReflectionSetAccessible=true",
@@ -78,7 +76,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _config(home: Path, bolt_port: int, with_plugins: bool) -> str:
+def _config(home: Path, bolt_port: int, with_plugins: bool, heap: str) -> str:
     lines = [
         f"server.bolt.listen_address=127.0.0.1:{bolt_port}",
         f"server.bolt.advertised_address=127.0.0.1:{bolt_port}",
@@ -90,8 +88,8 @@ def _config(home: Path, bolt_port: int, with_plugins: bool) -> str:
         f"server.directories.plugins={home / 'plugins'}",
         f"server.directories.run={home / 'run'}",
         f"server.directories.import={home / 'import'}",
-        f"server.memory.heap.initial_size={HEAP}",
-        f"server.memory.heap.max_size={HEAP}",
+        f"server.memory.heap.initial_size={heap}",
+        f"server.memory.heap.max_size={heap}",
         f"server.memory.pagecache.size={PAGE_CACHE}",
         "dbms.security.auth_enabled=true",
         "dbms.usage_report.enabled=false",
@@ -111,6 +109,7 @@ class Neo4jServer:
     bolt_port: int
     password: str
     user: str = USER
+    heap: str = HEAP
     _classpath: str = field(default="", repr=False)
     _process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
@@ -135,6 +134,8 @@ class Neo4jServer:
         log = (self.home / "logs" / "console.log").open("ab")
         command = [
             "java",
+            f"-Xms{self.heap}",
+            f"-Xmx{self.heap}",
             *JVM_OPTIONS,
             "-cp",
             self._classpath,
@@ -194,11 +195,11 @@ class Neo4jServer:
         shutil.rmtree(self.home, ignore_errors=True)
 
 
-def start_server(*, with_plugins: bool = True) -> Neo4jServer:
+def start_server(*, with_plugins: bool = True, heap: str = HEAP) -> Neo4jServer:
     """Configure and start a fresh server; raises :class:`ServerUnavailable` if it cannot run.
 
     Plugins resolved by ``make neo4j-gds`` are installed into its plugins folder unless
-    ``with_plugins`` is false.
+    ``with_plugins`` is false. ``heap`` is the JVM's heap (``512m``, ``2g``).
     """
     cp = classpath()
     home = Path(tempfile.mkdtemp(prefix="skillgraph-neo4j-"))
@@ -208,9 +209,9 @@ def start_server(*, with_plugins: bool = True) -> Neo4jServer:
         plugins = plugin_jars() if with_plugins else []
         for jar in plugins:
             (home / "plugins" / jar.name).symlink_to(jar)
-        server = Neo4jServer(home, free_port(), secrets.token_urlsafe(18), _classpath=cp)
+        server = Neo4jServer(home, free_port(), secrets.token_urlsafe(18), heap=heap, _classpath=cp)
         (home / "conf" / "neo4j.conf").write_text(
-            _config(home, server.bolt_port, bool(plugins)), encoding="utf-8"
+            _config(home, server.bolt_port, bool(plugins), heap), encoding="utf-8"
         )
         _set_initial_password(server)
         server.start()
