@@ -564,7 +564,7 @@ def copy_to_neo4j(store_dir: Path) -> tuple[dict[str, str], Any]:
         from tests.neo4j_server import start_server as start_neo4j
 
         began = time.perf_counter()
-        server = start_neo4j(with_plugins=False, heap="2g")
+        server = start_neo4j(heap="2g")
         env = server.env
         print(f"Neo4j started in {time.perf_counter() - began:.1f} s at {server.uri}")
     target = Neo4jStore(env["NEO4J_URI"], env.get("NEO4J_USER", "neo4j"),

@@ -252,7 +252,7 @@ def neo4j_store(clear: bool, heap: str) -> tuple[Store | None, str, Any]:
 
         try:
             began = time.perf_counter()
-            server = start_server(with_plugins=False, heap=heap)
+            server = start_server(heap=heap)
             print(f"started Neo4j {server.uri} in {time.perf_counter() - began:.1f} s")
         except ServerUnavailable as error:
             return None, f"no Neo4j server ({error}), so it was not measured", None

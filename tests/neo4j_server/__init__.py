@@ -28,7 +28,6 @@ from neo4j.exceptions import AuthError, ServiceUnavailable
 
 HERE = Path(__file__).parent
 CLASSPATH_FILE = HERE / "classpath.txt"
-PLUGINS_FILE = HERE / "plugins.txt"
 USER = "neo4j"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
@@ -61,14 +60,6 @@ def classpath() -> str:
     return CLASSPATH_FILE.read_text(encoding="utf-8").strip()
 
 
-def plugin_jars() -> list[Path]:
-    """Plugin jars resolved by ``make neo4j-gds`` (Graph Data Science), if any."""
-    if not PLUGINS_FILE.is_file():
-        return []
-    text = PLUGINS_FILE.read_text(encoding="utf-8").strip()
-    return [Path(p) for p in text.split(":") if p]
-
-
 def free_port() -> int:
     """A loopback port nobody listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -76,7 +67,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _config(home: Path, bolt_port: int, with_plugins: bool, heap: str) -> str:
+def _config(home: Path, bolt_port: int, heap: str) -> str:
     lines = [
         f"server.bolt.listen_address=127.0.0.1:{bolt_port}",
         f"server.bolt.advertised_address=127.0.0.1:{bolt_port}",
@@ -96,8 +87,6 @@ def _config(home: Path, bolt_port: int, with_plugins: bool, heap: str) -> str:
         "db.tx_log.preallocate=false",
         "db.tx_log.rotation.retention_policy=1 files",
     ]
-    if with_plugins:
-        lines.append("dbms.security.procedures.unrestricted=gds.*")
     return "\n".join(lines) + "\n"
 
 
@@ -195,23 +184,19 @@ class Neo4jServer:
         shutil.rmtree(self.home, ignore_errors=True)
 
 
-def start_server(*, with_plugins: bool = True, heap: str = HEAP) -> Neo4jServer:
+def start_server(*, heap: str = HEAP) -> Neo4jServer:
     """Configure and start a fresh server; raises :class:`ServerUnavailable` if it cannot run.
 
-    Plugins resolved by ``make neo4j-gds`` are installed into its plugins folder unless
-    ``with_plugins`` is false. ``heap`` is the JVM's heap (``512m``, ``2g``).
+    ``heap`` is the JVM's heap (``512m``, ``2g``).
     """
     cp = classpath()
     home = Path(tempfile.mkdtemp(prefix="skillgraph-neo4j-"))
     try:
         for folder in ("conf", "data", "logs", "plugins", "run", "import"):
             (home / folder).mkdir()
-        plugins = plugin_jars() if with_plugins else []
-        for jar in plugins:
-            (home / "plugins" / jar.name).symlink_to(jar)
         server = Neo4jServer(home, free_port(), secrets.token_urlsafe(18), heap=heap, _classpath=cp)
         (home / "conf" / "neo4j.conf").write_text(
-            _config(home, server.bolt_port, bool(plugins), heap), encoding="utf-8"
+            _config(home, server.bolt_port, heap), encoding="utf-8"
         )
         _set_initial_password(server)
         server.start()
