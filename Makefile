@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup setup-test browser cypher-linter axe lint bench clean
+.PHONY: run test setup setup-test browser cypher-linter axe neo4j compose lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,13 +39,33 @@ axe:
 		npm install --no-save --no-package-lock --loglevel=error --prefix tests/web/axe; \
 	else echo "npm not found: the accessibility checks of the web tests will be skipped"; fi
 
+## neo4j: the classpath of Neo4j 5.26 Community from Maven Central (jars stay in ~/.m2; GPL,
+## never copied here); the suite starts a throw-away server from it when NEO4J_URI is not set
+NEO4J_POM := tests/neo4j_server/pom.xml
+NEO4J_CLASSPATH := tests/neo4j_server/classpath.txt
+MVN_DEPENDENCY := org.apache.maven.plugins:maven-dependency-plugin:3.6.1
+
+$(NEO4J_CLASSPATH): $(NEO4J_POM)
+	@if command -v mvn >/dev/null 2>&1 && command -v java >/dev/null 2>&1; then \
+		mvn -q -B -f $(NEO4J_POM) $(MVN_DEPENDENCY):build-classpath -Dmdep.outputFile=classpath.txt; \
+	else echo "mvn or java not found: the Neo4j tests will be skipped (set NEO4J_URI to use a server)"; fi
+
+neo4j: $(NEO4J_CLASSPATH)
+
+## compose: a compose client to validate docker-compose.yml (no container engine is needed)
+compose:
+	@if docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null; \
+	else echo "no compose client and apt-get not usable: the compose file test will be skipped"; fi
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy graph ingest queries api viz
 
 ## test: install everything the suite needs, then run all of it
-test: setup browser cypher-linter axe
+test: setup browser cypher-linter axe neo4j compose
 	$(BIN)/ruff check .
 	$(BIN)/mypy graph ingest queries api viz
 	$(BIN)/python -m pytest
@@ -62,4 +82,4 @@ bench: setup browser
 	$(BIN)/python -m bench.viz
 
 clean:
-	rm -rf $(VENV) var tests/cypherlint/node_modules tests/web/axe/node_modules
+	rm -rf $(VENV) var tests/cypherlint/node_modules tests/web/axe/node_modules $(NEO4J_CLASSPATH)

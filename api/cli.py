@@ -17,6 +17,7 @@ from api.report_cli import report_app
 from api.settings import Settings, get_settings
 from api.stores import review_path
 from api.terminal import err, friendly, out, store_from, styled
+from api.transfer_cli import export, import_
 from api.viz_cli import viz
 from api.write_key import kept_write_key, key_path
 from ingest.kinds import FileKind
@@ -42,6 +43,8 @@ review_app = typer.Typer(
 )
 app.add_typer(review_app, name="review")
 app.command()(viz)
+app.command()(export)
+app.command("import")(import_)
 
 
 def print_report(report: IngestReport) -> None:

@@ -50,12 +50,13 @@ def analysis_folder(settings: Settings) -> Path | None:
 
 
 def review_path(settings: Settings, given: Path | None = None) -> Path:
-    """Where the review file lives: given, beside the embedded store, or under ``var/``.
+    """Where the review file lives: given, beside the embedded store, or beside its folder.
 
-    For a Neo4j store it is ``var/review-neo4j.json`` in the working folder.
+    For a Neo4j store it is ``review-neo4j.json`` in the parent of ``SKILLGRAPH_DATA_DIR``:
+    ``var/review-neo4j.json`` with the default ``var/graph``.
     """
     if given is not None:
         return given
     if settings.store == "embedded":
         return settings.data_dir / REVIEW_FILE_NAME
-    return Path("var") / "review-neo4j.json"
+    return settings.data_dir.parent / "review-neo4j.json"

@@ -15,9 +15,14 @@ Builds an embedded store from a synthetic dataset (20,000 offers by default; or 
    ``--tool httpx`` (async httpx in this process) a mix of all of them. It prints count,
    errors, p50/p95/p99, requests/s, and the CPU used by the server during the load.
 
+With ``--backend neo4j`` the same graph is copied into Neo4j (``graph.transfer``) and the API
+serves it from there: the server ``NEO4J_URI`` names (its database is emptied), or a throw-away
+one started from the jars ``make neo4j`` resolved.
+
 The server is always stopped at the end. Only 127.0.0.1 is ever contacted.
 
     .venv/bin/python -m bench.api_load --offers 20000 --clients 50 --seconds 30
+    .venv/bin/python -m bench.api_load --offers 20000 --clients 50 --seconds 30 --backend neo4j
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -89,10 +95,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(store_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
-    """``skillgraph serve`` on 127.0.0.1:port over the embedded store in ``store_dir``."""
+def start_server(
+    store_dir: Path, port: int, log: Path, neo4j: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """``skillgraph serve`` on 127.0.0.1:port over the embedded store in ``store_dir``.
+
+    With ``neo4j`` (``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``) it serves that server.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SKILLGRAPH_", "NEO4J_"))}
     env.update(SKILLGRAPH_STORE="embedded", SKILLGRAPH_DATA_DIR=str(store_dir))
+    if neo4j is not None:
+        env.update(SKILLGRAPH_STORE="neo4j", **neo4j)
     with log.open("wb") as out:
         return subprocess.Popen(
             [str(SKILLGRAPH), "serve", "--host", HOST, "--port", str(port)],
@@ -538,6 +551,39 @@ def run_httpx(base: str, t: Targets, args: argparse.Namespace, server_pid: int) 
     return missed
 
 
+def copy_to_neo4j(store_dir: Path) -> tuple[dict[str, str], Any]:
+    """Copy the embedded store into Neo4j; the variables to reach it and the server started."""
+    from graph.embedded import EmbeddedStore
+    from graph.neo4j_store import Neo4jStore
+    from graph.transfer import dump_graph, load_graph
+
+    server = None
+    if os.environ.get("NEO4J_URI"):
+        env = {k: v for k, v in os.environ.items() if k.startswith("NEO4J_")}
+    else:
+        from tests.neo4j_server import start_server as start_neo4j
+
+        began = time.perf_counter()
+        server = start_neo4j(heap="2g")
+        env = server.env
+        print(f"Neo4j started in {time.perf_counter() - began:.1f} s at {server.uri}")
+    target = Neo4jStore(env["NEO4J_URI"], env.get("NEO4J_USER", "neo4j"),
+                        env.get("NEO4J_PASSWORD", ""), env.get("NEO4J_DATABASE", "neo4j"))  # fmt: skip
+    source = EmbeddedStore(store_dir)
+    try:
+        target.ensure_schema()
+        with target.transaction() as tx:
+            tx.run("MATCH (n) DETACH DELETE n")
+        began = time.perf_counter()
+        written = load_graph(target, dump_graph(source), origin=str(store_dir))
+        print(f"copied {written['nodes']} nodes and {written['relationships']} relationships "
+              f"into Neo4j in {time.perf_counter() - began:.1f} s")  # fmt: skip
+    finally:
+        source.close()
+        target.close()
+    return env, server
+
+
 def run(args: argparse.Namespace, root: Path) -> None:
     """Build or reuse the store, serve it, measure, and always stop the server."""
     if args.store:
@@ -557,10 +603,12 @@ def run(args: argparse.Namespace, root: Path) -> None:
             f"store: {args.offers} offers, {args.members} members, {args.projects} projects, "
             f"ingested in {time.perf_counter() - started:.1f} s (exit code {report.exit_code})"
         )
+    neo4j_env, neo4j_server = (copy_to_neo4j(store_dir) if args.backend == "neo4j"
+                                else (None, None))  # fmt: skip
     port = free_port()
     base = f"http://{HOST}:{port}"
     log = root / "server.log"
-    server = start_server(store_dir, port, log)
+    server = start_server(store_dir, port, log, neo4j_env)
     missed = False
     try:
         print(f"server: pid {server.pid}, {base}, up in {wait_for_health(base, server, log):.1f} s")
@@ -598,7 +646,10 @@ def run(args: argparse.Namespace, root: Path) -> None:
     finally:
         stop_server(server)
         print(f"server stopped (exit code {server.returncode})")
-    if args.profile == "always" or (args.profile == "missed" and missed):
+        if neo4j_server is not None:
+            neo4j_server.close()
+    profile = args.profile == "always" or (args.profile == "missed" and missed)
+    if args.backend == "embedded" and profile:
         print(f"\nwhere the time goes, inside one process, {args.profile_reps} requests each:")
         asyncio.run(inside(store_dir, t, args.profile_reps))
 
@@ -615,6 +666,8 @@ def main() -> None:
         "--quiet-seconds", type=float, default=5.0, help="one-client run before the load"
     )
     parser.add_argument("--store", help="reuse this embedded store instead of building one")
+    parser.add_argument("--backend", choices=["embedded", "neo4j"], default="embedded",
+                        help="the store the API serves (neo4j: a copy of the embedded one)")  # fmt: skip
     parser.add_argument(
         "--tool",
         choices=["wrk", "httpx"],

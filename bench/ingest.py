@@ -8,11 +8,15 @@ fingerprinting and MERGE-ing onto existing nodes). Prints rows per second overal
 the time to ingest ``data/sample`` (in this process and through the ``skillgraph ingest``
 command, interpreter start included), and the peak resident memory.
 
-When ``NEO4J_URI`` is set, the same runs against that Neo4j server (``NEO4J_USER``,
-``NEO4J_PASSWORD``, ``NEO4J_DATABASE``) and both are printed side by side. The Neo4j database
-must be empty, or ``--neo4j-clear`` given to empty it first.
+The same runs against Neo4j and both are printed side by side: the server ``NEO4J_URI`` names
+(``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``; its database must be empty, or
+``--neo4j-clear`` given to empty it first), or else a throw-away server started from the
+jars ``make neo4j`` resolved. On Neo4j a per-row baseline is measured in the same run (every
+row its own statement, in the same one-transaction-per-file ingest) on the first
+``--per-row-offers`` offers, to show what the batched ``UNWIND`` writes gain.
 
     .venv/bin/python -m bench.ingest --offers 20000 --members 500 --projects 300
+    .venv/bin/python -m bench.ingest --offers 100000 --backends neo4j
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from typing import Any
 from bench.synthetic import write_dataset
 from graph.embedded import EmbeddedStore
 from graph.errors import SkillGraphError
+from graph.schema import NodeKind, RelType
 from graph.store import Store, Transaction
 from ingest.pipeline import ingest
 from ingest.reading import read_file
@@ -213,34 +218,89 @@ def build_synthetic_store(
     return paths, report
 
 
-def neo4j_store(clear: bool) -> tuple[Store | None, str]:
-    """The Neo4j store named by the environment, or None and why it cannot be used."""
-    uri = os.environ.get("NEO4J_URI")
-    if not uri:
-        return None, "NEO4J_URI is not set: Neo4j was not reachable, so it was not measured"
+class PerRowTransaction:
+    """A transaction that sends every row in a statement of its own (the baseline)."""
+
+    def __init__(self, tx: Transaction) -> None:
+        self.tx = tx
+
+    def upsert_nodes(self, kind: NodeKind, rows: Sequence[Mapping[str, Any]]) -> int:
+        """One statement per row."""
+        return sum(self.tx.upsert_nodes(kind, [row]) for row in rows)
+
+    def upsert_edges(
+        self, rel: RelType, src: NodeKind, dst: NodeKind, rows: Sequence[Mapping[str, Any]]
+    ) -> int:
+        """One statement per row."""
+        return sum(self.tx.upsert_edges(rel, src, dst, [row]) for row in rows)
+
+    def delete_edges(
+        self, rel: RelType, src: NodeKind, dst: NodeKind, ids: Sequence[str], *, from_source: bool
+    ) -> None:
+        """As the wrapped transaction."""
+        self.tx.delete_edges(rel, src, dst, ids, from_source=from_source)
+
+    def run(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """As the wrapped transaction."""
+        return self.tx.run(cypher, params)
+
+
+class PerRowStore(TimedStore):
+    """A timed store whose transactions write row by row."""
+
+    @contextmanager
+    def _timed(self) -> Iterator[Transaction]:
+        with super()._timed() as tx:
+            yield PerRowTransaction(tx)
+
+
+def neo4j_store(clear: bool, heap: str) -> tuple[Store | None, str, Any]:
+    """The Neo4j store to measure, why not if none, and the server started for it if any."""
     from graph.neo4j_store import Neo4jStore
 
+    uri = os.environ.get("NEO4J_URI")
+    user = os.environ.get("NEO4J_USER", "neo4j")
+    password = os.environ.get("NEO4J_PASSWORD", "")
+    server = None
+    if not uri:
+        from tests.neo4j_server import ServerUnavailable, start_server
+
+        try:
+            began = time.perf_counter()
+            server = start_server(heap=heap)
+            print(f"started Neo4j {server.uri} in {time.perf_counter() - began:.1f} s")
+        except ServerUnavailable as error:
+            return None, f"no Neo4j server ({error}), so it was not measured", None
+        uri, user, password = server.uri, server.user, server.password
     try:
-        store = Neo4jStore(
-            uri,
-            os.environ.get("NEO4J_USER", "neo4j"),
-            os.environ.get("NEO4J_PASSWORD", ""),
-            os.environ.get("NEO4J_DATABASE", "neo4j"),
-        )
+        store = Neo4jStore(uri, user, password, os.environ.get("NEO4J_DATABASE", "neo4j"))
         store.ensure_schema()
     except SkillGraphError as error:
-        return None, f"Neo4j was not reachable ({error}), so it was not measured"
+        if server is not None:
+            server.close()
+        return None, f"Neo4j was not reachable ({error}), so it was not measured", None
     count = int(store.run("MATCH (n) RETURN count(n) AS n")[0]["n"])
     if count and not clear:
         store.close()
-        return None, (
-            f"the Neo4j database holds {count} nodes; pass --neo4j-clear to empty it for the "
-            "benchmark (it was not measured)"
+        return (
+            None,
+            (
+                f"the Neo4j database holds {count} nodes; pass --neo4j-clear to empty it for the "
+                "benchmark (it was not measured)"
+            ),
+            None,
         )
     if count:
+        clear_neo4j(store)
+    version = store.run("CALL dbms.components() YIELD versions RETURN versions[0] AS v")[0]["v"]
+    return store, f"Neo4j {version} at {uri}", server
+
+
+def clear_neo4j(store: Store) -> None:
+    """Empty the database in slices (one transaction for a large graph would fill the heap)."""
+    while int(store.run("MATCH (n) RETURN count(n) AS n")[0]["n"]):
         with store.transaction() as tx:
-            tx.run("MATCH (n) DETACH DELETE n")
-    return store, f"Neo4j at {uri}"
+            tx.run("MATCH (n) WITH n LIMIT 20000 DETACH DELETE n")
 
 
 def measure(store: Store, paths: Sequence[Path], name: str) -> tuple[IngestRun, IngestRun]:
@@ -248,6 +308,15 @@ def measure(store: Store, paths: Sequence[Path], name: str) -> tuple[IngestRun, 
     first = timed_ingest(store, paths, f"{name} first")
     again = timed_ingest(store, paths, f"{name} again")
     return first, again
+
+
+def batched_against_per_row(store: Store, paths: Sequence[Path]) -> tuple[IngestRun, IngestRun]:
+    """The same files into an emptied store, row by row, then batched (both first ingests)."""
+    clear_neo4j(store)
+    per_row = timed_ingest(PerRowStore(store), paths, "neo4j per row")
+    clear_neo4j(store)
+    batched = timed_ingest(store, paths, "neo4j batched")
+    return per_row, batched
 
 
 def print_runs(runs: Sequence[IngestRun]) -> None:
@@ -368,6 +437,11 @@ def main() -> None:
     parser.add_argument(
         "--neo4j-clear", action="store_true", help="empty the Neo4j database before measuring"
     )
+    parser.add_argument("--backends", nargs="+", default=["embedded", "neo4j"],
+                        choices=["embedded", "neo4j"])  # fmt: skip
+    parser.add_argument("--per-row-offers", type=int, default=2000,
+                        help="offers in the per-row baseline on Neo4j (0: skip it)")  # fmt: skip
+    parser.add_argument("--neo4j-heap", default="2g", help="heap of a server started here")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="skillgraph-bench-ingest-") as tmp:
@@ -390,38 +464,56 @@ def main() -> None:
         print(f"peak RSS after generating: {peak_rss_mb():.0f} MB")
 
         runs: list[IngestRun] = []
-        store = fresh_embedded(root / "graph")
-        try:
-            runs.extend(measure(store, paths, "embedded"))
-        finally:
-            store.close()
-        ingest_mb = peak_rss_mb()
-        print(f"peak RSS after the embedded store: {ingest_mb:.0f} MB\n")
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            copy_seconds, copy_rows, copy_mb = pool.submit(
-                bare_copy_in_child, root / "graph", root / "copy-graph"
-            ).result()
-        first = runs[0].seconds
-        print(
-            f"reference: the same {copy_rows:,} node and edge rows by bare COPY from Arrow "
-            f"into a new store: {copy_seconds:.2f} s, peak RSS {copy_mb:.0f} MB (its own "
-            f"process); first ingest {first:.2f} s = {first / copy_seconds:.2f}x of it "
-            f"(target <= 1.5x), peak RSS {ingest_mb / copy_mb:.2f}x (target <= 1.3x)\n"
-        )
+        if "embedded" in args.backends:
+            store = fresh_embedded(root / "graph")
+            try:
+                runs.extend(measure(store, paths, "embedded"))
+            finally:
+                store.close()
+            ingest_mb = peak_rss_mb()
+            print(f"peak RSS after the embedded store: {ingest_mb:.0f} MB\n")
+            with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+                copy_seconds, copy_rows, copy_mb = pool.submit(
+                    bare_copy_in_child, root / "graph", root / "copy-graph"
+                ).result()
+            first = runs[0].seconds
+            print(
+                f"reference: the same {copy_rows:,} node and edge rows by bare COPY from Arrow "
+                f"into a new store: {copy_seconds:.2f} s, peak RSS {copy_mb:.0f} MB (its own "
+                f"process); first ingest {first:.2f} s = {first / copy_seconds:.2f}x of it "
+                f"(target <= 1.5x), peak RSS {ingest_mb / copy_mb:.2f}x (target <= 1.3x)\n"
+            )
 
-        neo4j, note = neo4j_store(args.neo4j_clear)
+        neo4j, note, server = (None, "Neo4j not asked for", None)
+        baseline: tuple[IngestRun, IngestRun] | None = None
+        if "neo4j" in args.backends:
+            neo4j, note, server = neo4j_store(args.neo4j_clear, args.neo4j_heap)
         if neo4j is not None:
             try:
                 runs.extend(measure(neo4j, paths, "neo4j"))
+                if args.per_row_offers:
+                    small = list(write_dataset(root / "per-row", offers=args.per_row_offers,
+                                               members=args.members, projects=args.projects,
+                                               seed=args.seed).values())  # fmt: skip
+                    baseline = batched_against_per_row(neo4j, small)
             finally:
                 neo4j.close()
+                if server is not None:
+                    server.close()
         print("rows/s per file on its write transaction (resolving excluded); 'read s' is")
         print("reading and validating the file, timed apart; 'whole call' is ingest() end to end")
         print_runs(runs)
         print(f"\n{note}")
-        if neo4j is not None:
-            print(f"peak RSS after Neo4j: {peak_rss_mb():.0f} MB")
+        if baseline is not None:
+            per_row, batched = baseline
+            print(f"\nNeo4j, {args.per_row_offers} offers ({batched.rows} rows), first ingest:")
+            print_runs([per_row, batched])
+            ratio = batched.rows_per_second / per_row.rows_per_second
+            verdict = "met" if ratio >= 20 else "MISSED"
+            print(f"batched / per row: {ratio:.1f}x on the whole call (target >= 20x: {verdict})")
 
+        if "embedded" not in args.backends:
+            return
         opened, total, sample = sample_in_process(root / "sample-graph")
         cli_seconds, cli_code = sample_through_cli(root / "sample-cli-graph")
         verdict = "met" if max(total, cli_seconds) < SAMPLE_LIMIT_SECONDS else "MISSED"

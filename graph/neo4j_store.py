@@ -16,14 +16,16 @@ from typing import Any
 import neo4j
 from neo4j.exceptions import (
     AuthError,
-    CypherSyntaxError,
+    ConfigurationError,
+    DriverError,
     Neo4jError,
     ServiceUnavailable,
     SessionExpired,
+    TransientError,
 )
 
 from graph import cypher
-from graph.errors import QueryRefused, StoreUnavailable
+from graph.errors import QueryRefused, SkillGraphError, StoreUnavailable
 from graph.schema import INDEXES, META_ID, META_LABEL, NodeKind, RelType
 from graph.store import Row, batches, fetch_rows, timed_out
 
@@ -33,6 +35,36 @@ REVISION_TTL = 0.5
 CONNECTION_TIMEOUT = 5.0
 #: Records per PULL request (the driver's default).
 FETCH_SIZE = 1000
+#: Seconds a read or write is retried through a lost connection or a leader switch before
+#: the store counts as unavailable (the driver's default of 30 s would hold a request that long).
+RETRY_TIME = 5.0
+DATABASE_NOT_FOUND = "Neo.ClientError.Database.DatabaseNotFound"
+
+
+def _shape(value: Any) -> object:
+    """The type a value has for an engine that types lists by their elements."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, list | tuple):
+        shapes = {_shape(v) for v in value if v is not None}
+        if len(shapes) > 1:
+            raise QueryRefused(f"cannot use these parameters: a list mixes {len(shapes)} types")
+        return ("list", *shapes)
+    if isinstance(value, Mapping):
+        return ("map", *sorted((str(k), repr(_shape(v))) for k, v in value.items()))
+    return type(value).__name__
+
+
+def check_parameters(params: Mapping[str, Any]) -> None:
+    """Refuse what the embedded store cannot take, so a query runs on both or on neither.
+
+    Neo4j accepts lists of mixed types (``[1, "a"]``); LadybugDB types a list by its
+    elements and refuses them. Numbers mix (ints and floats), nulls fit anywhere.
+    """
+    for value in params.values():
+        _shape(value)
 
 
 def schema_statements() -> list[str]:
@@ -103,21 +135,49 @@ class Neo4jStore:
         #: write is left half done for the next process to report.
         self.notices: list[str] = []
         self.uri = uri
+        self.user = user
         self.database = database
         self._revision: int | None = None
         self._revision_read_at = 0.0
         try:
+            # Notifications off: the server warns about property keys no row has yet
+            # (optional columns), which is expected here and would flood the log.
             self._driver = neo4j.GraphDatabase.driver(
-                uri, auth=(user, password), connection_timeout=CONNECTION_TIMEOUT
+                uri,
+                auth=(user, password),
+                connection_timeout=CONNECTION_TIMEOUT,
+                max_transaction_retry_time=RETRY_TIME,
+                notifications_min_severity="OFF",
             )
             self._driver.verify_connectivity()
-        except (ServiceUnavailable, AuthError, ValueError, OSError) as error:
-            raise StoreUnavailable(f"cannot reach Neo4j at {uri}: {error}") from None
+        except (ValueError, ConfigurationError) as error:
+            raise StoreUnavailable(f"cannot use the Neo4j address {uri!r}: {error}") from None
+        except (DriverError, Neo4jError, OSError) as error:
+            raise self._unavailable(error) from None
+
+    def _unavailable(self, error: Exception) -> SkillGraphError:
+        """One line for a driver error that means the server cannot serve us now."""
+        if isinstance(error, AuthError):
+            return StoreUnavailable(
+                f"Neo4j at {self.uri} refused user {self.user!r}: wrong user name or password"
+            )
+        code = getattr(error, "code", None) or ""
+        if code == DATABASE_NOT_FOUND:
+            return StoreUnavailable(f"Neo4j at {self.uri} has no database {self.database!r}")
+        if isinstance(error, ServiceUnavailable | SessionExpired | OSError):
+            return StoreUnavailable(f"cannot reach Neo4j at {self.uri}: is the server running?")
+        if isinstance(error, TransientError | DriverError):
+            reason = getattr(error, "message", None) or str(error) or type(error).__name__
+            return StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {reason}")
+        return QueryRefused(getattr(error, "message", None) or str(error))
 
     def ensure_schema(self) -> None:
         """Create the uniqueness constraints and indexes (idempotent)."""
-        for statement in schema_statements():
-            self._driver.execute_query(statement, database_=self.database)
+        try:
+            for statement in schema_statements():
+                self._driver.execute_query(statement, database_=self.database)
+        except (DriverError, Neo4jError, OSError) as error:
+            raise self._unavailable(error) from None
 
     def run(
         self,
@@ -137,6 +197,7 @@ class Neo4jStore:
         result instead of sending it, and the transaction's server-side timeout covers the
         streaming too.
         """
+        check_parameters(params or {})
         deadline = time.monotonic() + timeout if timeout else None
         # Records the server sends per request: no more than will be kept.
         fetch_size = min(max_rows, FETCH_SIZE) if max_rows else FETCH_SIZE
@@ -155,12 +216,12 @@ class Neo4jStore:
                     return fetch_rows(rows, max_rows=max_rows, deadline=deadline)
                 finally:
                     tx.close()
-        except (ServiceUnavailable, SessionExpired) as error:
-            raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {error}") from None
-        except (CypherSyntaxError, Neo4jError) as error:
+        except Neo4jError as error:
             if timeout and "TransactionTimedOut" in (error.code or ""):
                 raise timed_out(timeout) from None
-            raise QueryRefused(error.message or str(error)) from None
+            raise self._unavailable(error) from None
+        except (DriverError, OSError) as error:
+            raise self._unavailable(error) from None
 
     @contextmanager
     def transaction(self, description: str | None = None) -> Iterator[Neo4jTransaction]:
@@ -183,10 +244,8 @@ class Neo4jStore:
                     raise
                 tx.commit()
                 self._revision = None
-        except (ServiceUnavailable, SessionExpired) as error:
-            raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {error}") from None
-        except Neo4jError as error:
-            raise QueryRefused(error.message or str(error)) from None
+        except (DriverError, Neo4jError, OSError) as error:
+            raise self._unavailable(error) from None
 
     def revision(self) -> int:
         """The revision, read at most every ``REVISION_TTL`` seconds.

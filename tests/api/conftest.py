@@ -1,8 +1,8 @@
-"""The real app on a real embedded store holding the sample data."""
+"""The real app on a real store of every backend holding the sample data."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,18 +10,25 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from tests.conftest import copy_store
+from tests.conftest import BACKENDS, sample_settings
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def client_settings(
+    request: pytest.FixtureRequest, sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
+    """Settings of an app on this module's own store holding the sample, of every backend."""
+    return sample_settings(request, sample_store_dir, tmp_path_factory.mktemp("api"))
 
 
 @pytest.fixture(scope="module")
-def client_store_dir(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """This module's own copy of the sample store."""
-    return copy_store(sample_store_dir, tmp_path_factory.mktemp("api") / "graph")
-
-
-@pytest.fixture(scope="module")
-def client(client_store_dir: Path) -> Iterator[TestClient]:
+def client(client_settings: Settings) -> Iterator[TestClient]:
     """A client of the app serving the sample data."""
-    app = create_app(Settings(data_dir=client_store_dir))
-    with TestClient(app) as test_client:
+    with TestClient(create_app(client_settings)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def make_client(backend_settings: Callable[..., Settings]) -> Callable[..., TestClient]:
+    """A client of an app on an empty store of every backend, built with the given settings."""
+    return lambda **overrides: TestClient(create_app(backend_settings(**overrides)))

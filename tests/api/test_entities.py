@@ -5,10 +5,15 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from api.settings import Settings
 
-def test_health_names_the_backend_and_revision(client: TestClient) -> None:
+
+def test_health_names_the_backend_and_revision(
+    client: TestClient, client_settings: Settings
+) -> None:
     body = client.get("/health").json()
-    assert body["status"] == "ok" and body["backend"] == "embedded" and body["revision"] > 0
+    assert body["status"] == "ok" and body["backend"] == client_settings.store
+    assert body["revision"] > 0
 
 
 def test_stats_count_the_sample(client: TestClient) -> None:

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.settings import Settings
 from tests.conftest import TINY
 
+MakeClient = Callable[..., TestClient]
 KEY = "write-key-for-tests"
 READ_KEY = "read-key-for-tests"
 
 
-def _client(tmp_path: Path, **settings: object) -> TestClient:
-    return TestClient(create_app(Settings(data_dir=tmp_path / "graph", **settings)))
-
-
 @pytest.fixture
-def writable(tmp_path: Path) -> Iterator[TestClient]:
-    with _client(tmp_path, api_key=KEY, max_upload_mb=0.01) as client:
+def writable(make_client: MakeClient) -> Iterator[TestClient]:
+    with make_client(api_key=KEY, max_upload_mb=0.01) as client:
         yield client
 
 
@@ -68,8 +63,8 @@ def test_bearer_key_works_too(writable: TestClient) -> None:
     assert response.status_code == 200
 
 
-def test_without_a_configured_key_writes_are_disabled_with_a_hint(tmp_path: Path) -> None:
-    with _client(tmp_path) as client:
+def test_without_a_configured_key_writes_are_disabled_with_a_hint(make_client: MakeClient) -> None:
+    with make_client() as client:
         response = client.post(
             "/ingest", files=_upload("competences.csv"), headers={"X-API-Key": "anything"}
         )
@@ -123,8 +118,8 @@ def test_cypher_reads_and_refuses_writes_leaving_the_graph_unchanged(writable: T
     assert next(row["l"] for row in labels["rows"]) == "Automotive cybersecurity"
 
 
-def test_cypher_row_limit_truncates(tmp_path: Path) -> None:
-    with _client(tmp_path, api_key=KEY, cypher_max_rows=2) as client:
+def test_cypher_row_limit_truncates(make_client: MakeClient) -> None:
+    with make_client(api_key=KEY, cypher_max_rows=2) as client:
         client.post("/ingest", files=_upload("competences.csv"), headers={"X-API-Key": KEY})
         body = client.post(
             "/cypher", json={"query": "MATCH (c:Competence) RETURN c.id AS id"}
@@ -137,8 +132,8 @@ def test_cypher_syntax_error_is_a_400_without_internals(writable: TestClient) ->
     assert response.status_code == 400 and "Traceback" not in response.text
 
 
-def test_a_read_key_closes_reads_but_not_health(tmp_path: Path) -> None:
-    with _client(tmp_path, api_key=KEY, read_key=READ_KEY) as client:
+def test_a_read_key_closes_reads_but_not_health(make_client: MakeClient) -> None:
+    with make_client(api_key=KEY, read_key=READ_KEY) as client:
         assert client.get("/health").status_code == 200
         assert client.get("/organisations").status_code == 401
         assert client.get("/organisations", headers={"X-API-Key": "nope"}).status_code == 403
@@ -147,21 +142,23 @@ def test_a_read_key_closes_reads_but_not_health(tmp_path: Path) -> None:
         assert client.post("/cypher", json={"query": "RETURN 1 AS x"}).status_code == 401
 
 
-def test_cypher_can_be_made_to_need_the_write_key(tmp_path: Path) -> None:
-    with _client(tmp_path, api_key=KEY, cypher_needs_key=True) as client:
+def test_cypher_can_be_made_to_need_the_write_key(make_client: MakeClient) -> None:
+    with make_client(api_key=KEY, cypher_needs_key=True) as client:
         assert client.post("/cypher", json={"query": "RETURN 1 AS x"}).status_code == 401
         ok = client.post("/cypher", json={"query": "RETURN 1 AS x"}, headers={"X-API-Key": KEY})
         assert ok.json()["rows"] == [{"x": 1}]
 
 
-def test_cors_is_closed_by_default_and_opens_for_configured_origins(tmp_path: Path) -> None:
+def test_cors_is_closed_by_default_and_opens_for_configured_origins(
+    make_client: MakeClient,
+) -> None:
     preflight = {"Origin": "https://partner.example", "Access-Control-Request-Method": "GET"}
-    with _client(tmp_path) as client:
+    with make_client() as client:
         assert (
             "access-control-allow-origin"
             not in client.options("/organisations", headers=preflight).headers
         )
-    with _client(tmp_path, cors_origins=["https://partner.example"]) as client:
+    with make_client(cors_origins=["https://partner.example"]) as client:
         allowed = client.options("/organisations", headers=preflight).headers
         assert allowed["access-control-allow-origin"] == "https://partner.example"
 
@@ -173,8 +170,10 @@ def test_a_write_invalidates_every_cached_read(writable: TestClient) -> None:
     assert writable.get("/competences").json()["count"] == 3
 
 
-def test_a_cached_read_is_never_replayed_to_a_client_without_the_read_key(tmp_path: Path) -> None:
-    with _client(tmp_path, api_key=KEY, read_key=READ_KEY) as client:
+def test_a_cached_read_is_never_replayed_to_a_client_without_the_read_key(
+    make_client: MakeClient,
+) -> None:
+    with make_client(api_key=KEY, read_key=READ_KEY) as client:
         assert client.get("/competences", headers={"X-API-Key": READ_KEY}).status_code == 200
         assert client.get("/competences").status_code == 401
         assert client.get("/competences", headers={"X-API-Key": "nope"}).status_code == 403

@@ -73,15 +73,15 @@ def test_cordis_participants_roles_countries_and_types(store: Store) -> None:
     assert lab == [{"n": "LABORATOIRE DES SOLS; RECHERCHE APPLIQUEE"}]
 
 
-def test_cordis_keyword_and_topic_filters_keep_the_relevant_part(embedded_store: Store) -> None:
+def test_cordis_keyword_and_topic_filters_keep_the_relevant_part(store: Store) -> None:
     options = SourceOptions(keywords=("battery", "cyber"))
-    report = ingest(embedded_store, [CORDIS], options=options)
+    report = ingest(store, [CORDIS], options=options)
     projects = _file(report, "cordis_projects")
     assert (projects.rows_written, projects.rows_skipped) == (2, 1)
     organisations = _file(report, "cordis_organisations")
     assert (organisations.rows_written, organisations.rows_skipped) == (6, 1)
-    assert not _rows(embedded_store, "MATCH (o:Organisation {pic: '999000005'}) RETURN o.id")
-    by_topic = ingest(embedded_store, [CORDIS / "project.csv"],
+    assert not _rows(store, "MATCH (o:Organisation {pic: '999000005'}) RETURN o.id")
+    by_topic = ingest(store, [CORDIS / "project.csv"],
                       options=SourceOptions(topics=("HORIZON-CL4",)))  # fmt: skip
     assert _file(by_topic, "cordis_projects").rows_written == 1
 
@@ -100,7 +100,7 @@ def _rewrite(source: Path, target: Path, columns: list[str]) -> Path:
 
 
 def test_cordis_columns_are_read_by_name_when_missing_or_reordered(
-    embedded_store: Store, tmp_path: Path
+    store: Store, tmp_path: Path
 ) -> None:
     folder = tmp_path / "release"
     folder.mkdir()
@@ -110,25 +110,23 @@ def test_cordis_columns_are_read_by_name_when_missing_or_reordered(
     _rewrite(CORDIS / "organization.csv", folder / "organization.csv",
              ["role", "country", "name", "organisationID", "projectID", "activityType",
               "organizationURL"])  # fmt: skip
-    report = ingest(embedded_store, [folder])
+    report = ingest(store, [folder])
     assert report.exit_code == 0, report.model_dump()
-    stats = graph_stats(embedded_store)
+    stats = graph_stats(store)
     assert stats.nodes["Project"] == 3 and stats.edges["PARTICIPATES_IN"] == 7
-    budget = _rows(
-        embedded_store, "MATCH (p:Project {id: 'cordis-101056003'}) RETURN p.budget_eur AS b"
-    )
+    budget = _rows(store, "MATCH (p:Project {id: 'cordis-101056003'}) RETURN p.budget_eur AS b")
     assert budget == [{"b": 1499500.5}]
 
 
 def test_a_cordis_file_without_a_required_column_writes_nothing(
-    embedded_store: Store, tmp_path: Path
+    store: Store, tmp_path: Path
 ) -> None:
     broken = _rewrite(CORDIS / "organization.csv", tmp_path / "organization.csv",
                       ["projectID", "organisationID", "role", "country"])  # fmt: skip
-    report = ingest(embedded_store, [broken], source=SourceFormat.CORDIS)
+    report = ingest(store, [broken], source=SourceFormat.CORDIS)
     assert report.exit_code == 1
     assert "misses the required column name" in (report.files[0].error or "")
-    assert graph_stats(embedded_store).nodes["Organisation"] == 0
+    assert graph_stats(store).nodes["Organisation"] == 0
 
 
 def test_cordis_amounts_are_read_as_written() -> None:
@@ -166,7 +164,7 @@ def test_esco_skills_labels_hierarchy_and_links(store: Store, tmp_path: Path) ->
 
 
 def test_offers_citing_an_esco_uri_or_label_link_to_the_competence(
-    embedded_store: Store, tmp_path: Path
+    store: Store, tmp_path: Path
 ) -> None:
     for name in ("competences.csv", "members.csv"):
         shutil.copy(TINY / name, tmp_path / name)
@@ -177,10 +175,10 @@ def test_offers_citing_an_esco_uri_or_label_link_to_the_competence(
         "t-2,BMS design,m-2,battery management system,PT\n"
         "t-3,Cyber basics,m-2,http://data.europa.eu/esco/skill/cccc-3333,PT\n"
     )
-    ingest(embedded_store, [ESCO / "skills_en.csv"])
-    report = ingest(embedded_store, [tmp_path])
+    ingest(store, [ESCO / "skills_en.csv"])
+    report = ingest(store, [tmp_path])
     assert report.exit_code == 0, report.model_dump()
-    taught = _rows(embedded_store, "MATCH (t:TrainingOffer)-[:TEACHES]->(c:Competence) "
+    taught = _rows(store, "MATCH (t:TrainingOffer)-[:TEACHES]->(c:Competence) "
                    "RETURN t.id AS t, c.id AS c ORDER BY t.id")  # fmt: skip
     # t-2 names an ESCO label of the skill whose URI our c-bms cites: ours wins
     assert taught == [{"t": "t-1", "c": "esco-eeee-5555"}, {"t": "t-2", "c": "c-bms"},
@@ -188,18 +186,18 @@ def test_offers_citing_an_esco_uri_or_label_link_to_the_competence(
 
 
 def test_an_accepted_esco_suggestion_is_applied_by_the_next_ingest(
-    embedded_store: Store, tmp_path: Path
+    store: Store, tmp_path: Path
 ) -> None:
     from ingest.review import ReviewBook
 
     review = tmp_path / "review.json"
-    ingest(embedded_store, [TINY / "competences.csv", ESCO], review_file=review)
+    ingest(store, [TINY / "competences.csv", ESCO], review_file=review)
     book = ReviewBook.open(review)
     book.accept("esco:c-cyber")
     book.save()
-    report = ingest(embedded_store, [TINY / "competences.csv"], review_file=review)
+    report = ingest(store, [TINY / "competences.csv"], review_file=review)
     assert any(line.startswith("c-cyber ->") for line in report.esco_linked)
-    uri = _rows(embedded_store, "MATCH (c:Competence {id: 'c-cyber'}) RETURN c.esco_uri AS u")
+    uri = _rows(store, "MATCH (c:Competence {id: 'c-cyber'}) RETURN c.esco_uri AS u")
     assert uri == [{"u": "http://data.europa.eu/esco/skill/cccc-3333"}]
 
 
@@ -230,8 +228,8 @@ def test_erasmus_export_with_bom_and_the_long_grant_header(store: Store) -> None
     assert [r["c"] for r in countries] == ["DE", "ES", "PT"]
 
 
-def test_erasmus_keyword_filter(embedded_store: Store) -> None:
-    report = ingest(embedded_store, [ERASMUS], options=SourceOptions(keywords=("mobility",)))
+def test_erasmus_keyword_filter(store: Store) -> None:
+    report = ingest(store, [ERASMUS], options=SourceOptions(keywords=("mobility",)))
     erasmus = _file(report, "erasmus_projects")
     assert (erasmus.rows_written, erasmus.rows_skipped) == (1, 1)
 
@@ -260,22 +258,22 @@ def test_a_google_forms_export_maps_choices_and_classifies_free_text(
                       {"o": "m-2", "p": "fragmentation"}]  # fmt: skip
 
 
-def test_a_long_poll_export_and_its_unmapped_question(embedded_store: Store) -> None:
-    ingest(embedded_store, [TINY / "priorities.csv", SOURCES / "members.csv"])
+def test_a_long_poll_export_and_its_unmapped_question(store: Store) -> None:
+    ingest(store, [TINY / "priorities.csv", SOURCES / "members.csv"])
     mapping = load_mapping(POLL / "long-mapping.yaml")
-    report = ingest(embedded_store, [POLL / "answers_long.csv"], source=SourceFormat.POLL,
+    report = ingest(store, [POLL / "answers_long.csv"], source=SourceFormat.POLL,
                     options=SourceOptions(poll_mapping=mapping))  # fmt: skip
     poll = report.files[0]
     assert poll.rows_skipped == 1 and "'Favourite colour?' (1)" in (poll.notice or "")
     assert poll.rows_written == 3 and not poll.unclassified_answers
-    raised = _rows(embedded_store, "MATCH (o:Organisation)-[:RAISED]->(p:Priority) "
+    raised = _rows(store, "MATCH (o:Organisation)-[:RAISED]->(p:Priority) "
                    "RETURN o.id AS o, p.id AS p ORDER BY o.id, p.id")  # fmt: skip
     assert raised == [{"o": "m-1", "p": "limited-resources"}, {"o": "m-2", "p": "fragmentation"},
                       {"o": "m-2", "p": "networking"}]  # fmt: skip
 
 
-def test_a_poll_export_without_a_mapping_is_refused(embedded_store: Store) -> None:
-    report = ingest(embedded_store, [POLL / "google_forms_responses.csv"], source=SourceFormat.POLL)
+def test_a_poll_export_without_a_mapping_is_refused(store: Store) -> None:
+    report = ingest(store, [POLL / "google_forms_responses.csv"], source=SourceFormat.POLL)
     assert report.exit_code == 2 and "mapping" in (report.files[0].error or "")
 
 
@@ -326,12 +324,12 @@ def test_same_name_in_another_country_is_another_organisation(store: Store, tmp_
 
 
 def test_an_ambiguous_organisation_waits_for_review_then_follows_the_decision(
-    embedded_store: Store, tmp_path: Path
+    store: Store, tmp_path: Path
 ) -> None:
     from ingest.review import ReviewBook
 
     review = tmp_path / "review.json"
-    report = _all_sources(embedded_store, review)
+    report = _all_sources(store, review)
     erasmus = _file(report, "erasmus_projects")
     assert (
         len(erasmus.pending_review) == 1 and "Iberia Motors Training" in erasmus.pending_review[0]
@@ -340,32 +338,32 @@ def test_an_ambiguous_organisation_waits_for_review_then_follows_the_decision(
     (item,) = [p for p in book.state.pending if p.kind == "organisation"]
     assert [c.id for c in item.candidates] == ["m-5", "m-6"]
     linked = "MATCH (o:Organisation)-[:PARTICIPATES_IN]->(:Project {id: 'erasmus-2022-1-DE02-KA220-VET-000088001'}) RETURN o.id AS id ORDER BY o.id"
-    assert [r["id"] for r in _rows(embedded_store, linked)] == ["m-1", "m-2"]
-    before = graph_stats(embedded_store).nodes["Organisation"]
+    assert [r["id"] for r in _rows(store, linked)] == ["m-1", "m-2"]
+    before = graph_stats(store).nodes["Organisation"]
     book.accept("1", "m-6")
     book.save()
-    again = _all_sources(embedded_store, review)
+    again = _all_sources(store, review)
     assert not _file(again, "erasmus_projects").pending_review
-    assert [r["id"] for r in _rows(embedded_store, linked)] == ["m-1", "m-2", "m-6"]
-    assert graph_stats(embedded_store).nodes["Organisation"] == before
+    assert [r["id"] for r in _rows(store, linked)] == ["m-1", "m-2", "m-6"]
+    assert graph_stats(store).nodes["Organisation"] == before
 
 
 def test_a_rejected_candidate_stays_a_separate_organisation_across_ingests(
-    embedded_store: Store, tmp_path: Path
+    store: Store, tmp_path: Path
 ) -> None:
     from ingest.review import ReviewBook
 
     review = tmp_path / "review.json"
-    _all_sources(embedded_store, review)
+    _all_sources(store, review)
     book = ReviewBook.open(review)
     book.reject("organisation:iberia motors training|ES")
     book.save()
-    _all_sources(embedded_store, review)
-    counts = graph_stats(embedded_store).nodes["Organisation"]
-    _all_sources(embedded_store, review)
-    assert graph_stats(embedded_store).nodes["Organisation"] == counts
+    _all_sources(store, review)
+    counts = graph_stats(store).nodes["Organisation"]
+    _all_sources(store, review)
+    assert graph_stats(store).nodes["Organisation"] == counts
     separate = _rows(
-        embedded_store, "MATCH (o:Organisation {name: 'Iberia Motors Training'}) RETURN o.id AS id"
+        store, "MATCH (o:Organisation {name: 'Iberia Motors Training'}) RETURN o.id AS id"
     )
     assert separate == [{"id": "org-iberia-motors-training"}]
     assert ReviewBook.open(review).decision("organisation:iberia motors training|ES").id == (  # type: ignore[union-attr]
@@ -393,21 +391,19 @@ def test_ingesting_the_sources_again_changes_nothing(store: Store, tmp_path: Pat
     )
 
 
-def test_a_cordis_dump_folder_passes_over_its_other_tables(
-    embedded_store: Store, tmp_path: Path
-) -> None:
+def test_a_cordis_dump_folder_passes_over_its_other_tables(store: Store, tmp_path: Path) -> None:
     dump = tmp_path / "cordis-HORIZONprojects-csv"
     shutil.copytree(CORDIS, dump)
     (dump / "legalBasis.csv").write_text(
         "projectID;legalBasis;title;uniqueProgrammePart\n101056001;HORIZON.2.5;Climate;true\n"
     )
-    report = ingest(embedded_store, [dump], source=SourceFormat.CORDIS)
+    report = ingest(store, [dump], source=SourceFormat.CORDIS)
     assert report.exit_code == 0, report.model_dump()
     passed = [f for f in report.files if f.kind is None]
     assert [Path(f.file).name for f in passed] == ["legalBasis.csv"]
 
 
-def test_an_erasmus_xlsx_export_reads_like_its_csv(embedded_store: Store, tmp_path: Path) -> None:
+def test_an_erasmus_xlsx_export_reads_like_its_csv(store: Store, tmp_path: Path) -> None:
     import openpyxl
 
     with ERASMUS.open(encoding="utf-8-sig", newline="") as handle:
@@ -417,10 +413,10 @@ def test_an_erasmus_xlsx_export_reads_like_its_csv(embedded_store: Store, tmp_pa
         workbook.active.append(row)
     path = tmp_path / "ErasmusPlus_export.xlsx"
     workbook.save(path)
-    report = ingest(embedded_store, [path])
+    report = ingest(store, [path])
     assert report.exit_code == 0 and report.files[0].kind == "erasmus_projects"
     budget = _rows(
-        embedded_store,
+        store,
         "MATCH (p:Project {id: 'erasmus-2023-1-FR02-KA152-YOU-000100002'}) RETURN p.budget_eur AS b",
     )
     assert budget == [{"b": 23110.0}]

@@ -12,18 +12,16 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.settings import Settings
-from tests.conftest import copy_store
+from tests.conftest import BACKENDS, copy_store, sample_settings
 
 
-@pytest.fixture(scope="module")
-def viz_store(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return copy_store(sample_store_dir, tmp_path_factory.mktemp("viz-routes") / "graph")
-
-
-@pytest.fixture(scope="module")
-def client(viz_store: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(data_dir=viz_store))) as test_client:
+@pytest.fixture(scope="module", params=BACKENDS)
+def client(
+    request: pytest.FixtureRequest, sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    """The app on the sample, on each backend."""
+    settings = sample_settings(request, sample_store_dir, tmp_path_factory.mktemp("viz-routes"))
+    with TestClient(create_app(settings)) as test_client:
         yield test_client
 
 
