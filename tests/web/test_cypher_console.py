@@ -28,7 +28,7 @@ def test_console_shows_rows_draws_them_and_refuses_a_write(tab: Tab) -> None:
     tab.goto("/app/cypher")
     page.fill("#query", "MATCH (o:Organisation) DETACH DELETE o")
     page.click("#console button")
-    assert "DETACH writes to the graph" in page.locator("#refused").inner_text()
+    assert "DETACH DELETE is not allowed here" in page.locator("#refused").inner_text()
     assert page.locator("#results").count() == 0
     tab.goto("/app/organisations")
     assert "0 organisations" not in page.locator("#org-count").inner_text()
