@@ -27,13 +27,20 @@ from ingest.report import (
     MergeNote,
     Unresolved,
 )
-from ingest.resolve import CompetenceIndex, Decision, OrganisationIndex, Outcome
+from ingest.resolve import ESCO_ID_PREFIX, CompetenceIndex, Decision, OrganisationIndex, Outcome
 from ingest.review import ReviewBook, ReviewCandidate, ReviewDecision, ReviewItem
 from ingest.review import organisation_key as review_key
+from ingest.sources.esco import merge_concept, untagged
 
 EXISTING_COMPETENCES = (
     "MATCH (c:Competence) RETURN c.id AS id, c.label AS label, "
-    "c.alt_labels AS alt_labels, c.esco_uri AS esco_uri"
+    "c.alt_labels AS alt_labels, c.esco_uri AS esco_uri, c.labels AS labels, "
+    "c.alt_labels_by_language AS alt_labels_by_language, c.description AS description, "
+    "c.collections AS collections, c.concept_type AS concept_type, c.code AS code"
+)
+EXISTING_OCCUPATIONS = (
+    "MATCH (o:Occupation) RETURN o.id AS id, o.label AS label, o.alt_labels AS alt_labels, "
+    "o.esco_uri AS esco_uri, o.labels AS labels, o.description AS description"
 )
 EXISTING_ORGANISATIONS = (
     "MATCH (o:Organisation) RETURN o.id AS id, o.name AS name, o.country AS country, "
@@ -47,6 +54,8 @@ EXISTING_PRIORITIES = (
 
 _TARGET_LABEL = {
     Target.COMPETENCE: NodeKind.COMPETENCE,
+    Target.ESCO: NodeKind.COMPETENCE,
+    Target.OCCUPATION: NodeKind.OCCUPATION,
     Target.ORGANISATION: NodeKind.ORGANISATION,
     Target.PRIORITY: NodeKind.PRIORITY,
     Target.COUNTRY: NodeKind.COUNTRY,
@@ -75,10 +84,17 @@ class Resolver:
     def __init__(self, store: Store, files: Sequence[ParsedFile], review: ReviewBook) -> None:
         self.review = review
         self.competences = CompetenceIndex()
+        #: What is known of each ESCO concept, merged file by file (its languages).
+        self.concepts: dict[str, dict[str, Any]] = {}
         for row in store.run(EXISTING_COMPETENCES):
-            self.competences.add(
-                row["id"], row["label"] or "", row["alt_labels"] or [], row["esco_uri"]
-            )
+            self._add_competence(row)
+            if row["id"].startswith(ESCO_ID_PREFIX):
+                self.concepts[row["id"]] = {k: v for k, v in row.items() if v is not None}
+        #: Occupations by ESCO URI.
+        self.occupations: dict[str, str] = {}
+        for row in store.run(EXISTING_OCCUPATIONS):
+            self.occupations[row["esco_uri"] or row["id"]] = row["id"]
+            self.concepts[row["id"]] = {k: v for k, v in row.items() if v is not None}
         self.organisations = OrganisationIndex()
         self.state: dict[str, _OrgState] = {}
         for row in store.run(EXISTING_ORGANISATIONS):
@@ -103,9 +119,9 @@ class Resolver:
                 if record.subject is not None:
                     continue
                 if record.kind is NodeKind.COMPETENCE:
-                    self.competences.add(
-                        record.id, f["label"], f.get("alt_labels", []), f.get("esco_uri")
-                    )
+                    self._add_competence(f)
+                elif record.kind is NodeKind.OCCUPATION:
+                    self.occupations[f.get("esco_uri") or record.id] = record.id
                 elif record.kind is NodeKind.ORGANISATION:
                     self.organisations.add(
                         record.id, f["name"], country=f.get("country"), website=f.get("website")
@@ -115,6 +131,14 @@ class Resolver:
                     self._add_priority(record.id, f["kind"], f["label"], f.get("keywords", []))
                 elif record.kind is NodeKind.PROJECT:
                     self.projects.add(record.id)
+
+    def _add_competence(self, fields: dict[str, Any]) -> None:
+        """Index a competence under its labels in every language it has."""
+        names = [*(fields.get("alt_labels") or [])]
+        for entries in (fields.get("labels"), fields.get("alt_labels_by_language")):
+            names += [label for _, label in untagged(entries or [])]
+        self.competences.add(fields["id"], fields.get("label") or "", names,
+                             fields.get("esco_uri"))  # fmt: skip
 
     def _add_priority(self, pid: str, kind: str, label: str, keywords: Sequence[str]) -> None:
         self.priorities[pid] = PriorityTerms.of(pid, kind, label, keywords)
@@ -147,8 +171,10 @@ def _subject(record: Record, resolver: Resolver) -> str | None:
     """The id of the existing node a link-only record names, or None."""
     if record.subject is Target.PROJECT:
         return record.id if record.id in resolver.projects else None
-    if record.subject is Target.COMPETENCE:
+    if record.subject is Target.ESCO:
         return resolver.competences.by_uri(record.id)
+    if record.subject is Target.OCCUPATION:
+        return resolver.occupations.get(record.id)
     return record.id
 
 
@@ -163,7 +189,7 @@ def resolve_records(parsed: ParsedFile, resolver: Resolver, source_id: str, batc
             continue
         links: list[tuple[Any, ...]] = []
         for ref in record.references:
-            if record.subject is Target.COMPETENCE:
+            if ref.target is Target.ESCO:
                 target_id = resolver.competences.by_uri(ref.value)
                 if target_id is None:
                     hierarchy_skipped += 1
@@ -195,13 +221,19 @@ def resolve_records(parsed: ParsedFile, resolver: Resolver, source_id: str, batc
             links.append((ref.rel, src_kind, dst_kind, src, dst, ref.properties))
         for rel, src_kind, dst_kind, src, dst, props in links:
             batch.edges[(rel, src_kind, dst_kind)].append({"a": src, "b": dst, **dict(props)})
-        batch.written += record.rows
         if record.subject is not None:
+            # a file of links counts the links it wrote, not the rows it had
+            batch.written += len(links)
             parsed.owned_ids.append(record_id)
             continue
-        row = dict(record.fields)
+        batch.written += record.rows
+        fields = record.fields
+        if "labels" in fields and record.id.startswith(ESCO_ID_PREFIX):
+            fields = merge_concept(resolver.concepts.get(record.id), fields)
+            resolver.concepts[record.id] = fields
+        row = dict(fields)
         row["source"] = source_id
-        row["fingerprint"] = _fingerprint([record.fields, sorted(map(str, links))])
+        row["fingerprint"] = _fingerprint([fields, sorted(map(str, links))])
         if record.kind is NodeKind.ORGANISATION:
             state = resolver.state.setdefault(record.id, _OrgState(row["name"]))
             if source_id not in state.sources:
@@ -210,12 +242,17 @@ def resolve_records(parsed: ParsedFile, resolver: Resolver, source_id: str, batc
         batch.nodes[record.kind].append(row)
     if missing_subjects:
         parsed.report.rows_skipped += missing_subjects
-        what = "projects" if parsed.plan.node is NodeKind.PROJECT else "skills"
+        what = _SUBJECTS.get(parsed.plan.node, "nodes")
         _notice(parsed.report, f"{missing_subjects} rows name {what} that are not loaded "
                 "(left out by a filter, or not in this call or the store)")  # fmt: skip
     if hierarchy_skipped:
-        _notice(parsed.report, f"{hierarchy_skipped} relations to skill groups or skills "
-                "not loaded were passed over")  # fmt: skip
+        parsed.report.rows_skipped += hierarchy_skipped
+        _notice(parsed.report, f"{hierarchy_skipped} relations to ESCO concepts not loaded "
+                "were passed over")  # fmt: skip
+
+
+_SUBJECTS = {NodeKind.PROJECT: "projects", NodeKind.COMPETENCE: "ESCO concepts",
+             NodeKind.OCCUPATION: "ESCO occupations"}  # fmt: skip
 
 
 def _notice(report: FileReport, text: str) -> None:

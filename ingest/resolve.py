@@ -32,6 +32,8 @@ FUZZY_ORGANISATION_THRESHOLD = 90.0
 
 #: Id prefix of competences loaded from the ESCO catalogue.
 ESCO_ID_PREFIX = "esco-"
+#: Id prefix of ESCO occupations.
+ESCO_OCCUPATION_PREFIX = "esco-occupation-"
 
 #: Hosts that many organisations share: never evidence that two are the same.
 SHARED_HOSTS = frozenset(

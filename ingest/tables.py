@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from graph.errors import InputError
 
@@ -131,12 +133,23 @@ def read_json(text: str, file: str) -> Table:
     return table
 
 
-def read_xlsx(data: bytes, file: str) -> Table:
-    """Read the first sheet of a workbook; the first row is the header."""
+def open_workbook(data: bytes) -> Any:
+    """An openpyxl workbook, read-only, without openpyxl's warnings on stderr.
+
+    openpyxl warns about every workbook saved without a default style (as CORDIS and
+    many tools write them); the warning says nothing to a user of this tool.
+    """
     import openpyxl
 
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+
+
+def read_xlsx(data: bytes, file: str) -> Table:
+    """Read the first sheet of a workbook; the first row is the header."""
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = open_workbook(data)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise InputError(
             f"is not a readable XLSX workbook ({type(error).__name__})", file=file

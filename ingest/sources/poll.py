@@ -33,10 +33,8 @@ from graph.errors import InputError
 from ingest.normalise import fold
 from ingest.records import PollAnswer
 from ingest.report import Rejection
-from ingest.sources.common import Layout, SourceFormat, SourceRead
-from ingest.tables import Table
-
-EXPORT = Layout("poll_export", SourceFormat.POLL, None, (), rank=90, poll=True)
+from ingest.sources.common import Layout, Loaded, SourceFormat, SourceOptions, SourceRead
+from ingest.tables import Table, read_table
 
 
 class PollMapping(BaseModel):
@@ -133,9 +131,17 @@ def required_columns(mapping: PollMapping) -> tuple[str, ...]:
     return ()
 
 
-def read_export(table: Table, mapping: PollMapping) -> SourceRead:
+def read_export(table: Table, options: SourceOptions) -> SourceRead:
     """Answers of a poll export, one per non-empty answer cell (wide) or row (long)."""
+    assert options.poll_mapping is not None  # the loader refuses an export without one
+    mapping = options.poll_mapping
     result = SourceRead()
+    missing = [c for c in required_columns(mapping) if c not in table.columns]
+    if missing:
+        result.error = (
+            f"misses the required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+        )
+        return result
     roles = {c for c in (mapping.respondent, mapping.time, mapping.question, mapping.answer) if c}
     ignored = {fold(c) for c in mapping.ignore} | {fold(c) for c in roles}
     if mapping.respondent and mapping.respondent not in table.columns:
@@ -187,3 +193,17 @@ def direct_priorities(answer: PollAnswer, names: dict[str, str]) -> list[str] | 
     if all(named):
         return sorted(set(answer.priorities) | {n for n in named if n})
     return None
+
+
+def load_export(path: Path, encoding: str | None, delimiter: str, options: SourceOptions) -> Loaded:
+    """The table of a poll export; an export without a mapping file cannot be read."""
+    if options.poll_mapping is None:
+        raise InputError("a poll export needs a mapping file (--mapping poll-mapping.yaml)",
+                         file=str(path))  # fmt: skip
+    return Loaded(read_table(path, encoding=encoding, delimiter=delimiter))
+
+
+EXPORT = Layout(
+    "poll_export", SourceFormat.POLL, None, (), 90, read_export, poll=True,
+    loader=load_export, title="a poll export read with a mapping file",
+)  # fmt: skip
