@@ -188,6 +188,9 @@ def resolve_records(parsed: ParsedFile, resolver: Resolver, source_id: str, batc
             missing_subjects += record.rows
             continue
         links: list[tuple[Any, ...]] = []
+        #: Organisations this record (a project) already names: no other one of its
+        #: partners can be one of them.
+        partners: set[str] = set()
         for ref in record.references:
             if ref.target is Target.ESCO:
                 target_id = resolver.competences.by_uri(ref.value)
@@ -196,13 +199,14 @@ def resolve_records(parsed: ParsedFile, resolver: Resolver, source_id: str, batc
                     continue
             elif ref.mention is not None:
                 target_id = _resolve_mention(ref, ref.mention, record, parsed, resolver,
-                                             source_id, batch)  # fmt: skip
+                                             source_id, batch, partners)  # fmt: skip
                 if target_id is None:
                     continue
             else:
-                target_id = _resolve(
-                    ref.target, ref.value, ref.column, record, parsed, resolver, source_id, batch
-                )
+                target_id = _resolve(ref.target, ref.value, ref.column, record, parsed,
+                                     resolver, source_id, batch, partners)  # fmt: skip
+            if ref.target is Target.ORGANISATION and target_id is not None:
+                partners.add(target_id)
             if target_id is None:
                 report.unresolved.append(
                     Unresolved(
@@ -294,16 +298,18 @@ def _join(
     resolver.organisations.add(target, state.name, country=mention.country, pic=mention.pic,
                                vat=mention.vat, website=mention.website,
                                aliases=[mention.name])  # fmt: skip
-    changed = False
-    if mention.name != state.name and mention.name not in state.aliases:
+    spelled_new = mention.name != state.name and mention.name not in state.aliases
+    changed = spelled_new
+    if spelled_new:
         state.aliases.append(mention.name)
-        changed = True
     for attribute in ("pic", "vat"):
         if getattr(mention, attribute) and not getattr(state, attribute):
             setattr(state, attribute, getattr(mention, attribute))
             changed = True
-    if source_id not in state.sources:
-        state.sources.append(source_id)
+    # every join of another spelling, or of a source not seen before, is a merge to report
+    if source_id not in state.sources or spelled_new:
+        if source_id not in state.sources:
+            state.sources.append(source_id)
         state.merges.append(
             f"{source_id} {parsed.path.name}: {mention.name!r} ({mention.country or '-'}) "
             f"from {mention.origin}, joined by {evidence}"
@@ -320,7 +326,7 @@ def _join(
 
 def _resolve_mention(
     ref: Reference, mention: OrgMention, record: Record, parsed: ParsedFile,
-    resolver: Resolver, source_id: str, batch: Batch,
+    resolver: Resolver, source_id: str, batch: Batch, partners: set[str],
 ) -> str | None:  # fmt: skip
     """The organisation a source describes: joined, created, or held back for review."""
     location = parsed.table.where(ref.line or record.line)
@@ -330,7 +336,7 @@ def _resolve_mention(
     if decided is not None and decided.id and decided.id in index:
         evidence = "a reviewer's decision" if decided.action == "merge" else "earlier review"
         return _join(decided.id, evidence, mention, resolver, source_id, batch, parsed, location)
-    decision: Decision = index.match(mention, by_name=decided is None)
+    decision: Decision = index.match(mention, by_name=decided is None, exclude=partners)
     if decision.outcome is Outcome.MATCHED and decision.id:
         return _join(decision.id, decision.evidence, mention, resolver, source_id, batch,
                      parsed, location)  # fmt: skip
@@ -349,12 +355,20 @@ def _resolve_mention(
     new_id = _create_organisation(mention, resolver, source_id, batch, location, parsed.report)
     if decided is not None:
         review.remember(key, ReviewDecision(action="separate", id=new_id, name=mention.name))
+    for other, reason in decision.related:
+        batch.edges[(RelType.RELATED, NodeKind.ORGANISATION, NodeKind.ORGANISATION)].append(
+            {"a": new_id, "b": other, "reason": reason}
+        )
+        parsed.report.related.append(
+            f"{location} {new_id} ({mention.name}) is related to {other} "
+            f"({index.name_of(other)}), not the same: {reason}"
+        )
     return new_id
 
 
 def _resolve(
     target: Target, value: str, column: str, record: Record, parsed: ParsedFile,
-    resolver: Resolver, source_id: str, batch: Batch,
+    resolver: Resolver, source_id: str, batch: Batch, partners: set[str],
 ) -> str | None:  # fmt: skip
     if target is Target.COUNTRY:
         batch.nodes[NodeKind.COUNTRY].append(
@@ -372,7 +386,7 @@ def _resolve(
         return value if value in resolver.priorities else None
     if target is Target.PROJECT:
         return value if value in resolver.projects else None
-    match = resolver.organisations.resolve(value)
+    match = resolver.organisations.resolve(value, exclude=partners)
     location = parsed.table.where(record.line)
     if match is None:
         new_id = resolver.organisations.new_id(value)
@@ -389,6 +403,13 @@ def _resolve(
             FuzzyMatch(location=location, column=column, value=value, matched_id=match.id,
                        matched_name=match.name, score=match.score or 0.0)
         )  # fmt: skip
+        state = resolver.state.setdefault(match.id, _OrgState(match.name))
+        note = (f"{source_id} {parsed.path.name}: {value!r} in column {column}, "
+                f"joined by name similarity {match.score:g}")  # fmt: skip
+        if note not in state.merges:
+            state.merges.append(note)
+            if match.id not in batch.created:
+                batch.touched.add(match.id)
     return match.id
 
 
