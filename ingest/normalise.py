@@ -118,8 +118,9 @@ def name_difference(a: str, b: str) -> str | None:
 
     Names whose words differ in a number (``Region 1``, ``Region 2``),
     a roman numeral in place of another, or a short word in place of another (an acronym or a unit designator: ``Fraunhofer
-    IWS``, ``Fraunhofer IWU``) name different organisations however similar they are; so do names whose
-    legal forms are both known and different (a foundation and a company of one name).
+    IWS``, ``Fraunhofer IWU``) name different organisations however similar they are.
+    Legal forms are not compared: the lists do not give every form an abbreviation, so
+    ``s.r.o.`` and ``společnost s ručením omezeným`` would look like two forms.
 
     >>> name_difference("Fraunhofer IWS", "Fraunhofer IWU")
     'a short word (iws / iwu)'
@@ -127,11 +128,7 @@ def name_difference(a: str, b: str) -> str | None:
     'a number (1 / 2)'
     >>> name_difference("Voltaria Mobility GmbH", "Voltaria Mobilty")
     """
-    key_a, forms_a = split_legal_form(a)
-    key_b, forms_b = split_legal_form(b)
-    if forms_a and forms_b and not forms_a & forms_b:
-        return "another legal form"
-    words_a, words_b = set(key_a.split()), set(key_b.split())
+    words_a, words_b = set(organisation_key(a).split()), set(organisation_key(b).split())
     only_a, only_b = sorted(words_a - words_b), sorted(words_b - words_a)
     what = ""
     if any(any(ch.isdigit() for ch in word) for word in only_a + only_b) or (

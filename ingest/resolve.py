@@ -16,8 +16,8 @@ What keeps two organisations apart, whatever their names:
 
 * two different PICs (or two different VAT numbers): a shared VAT number between two
   PICs makes them *related* (an institute and its parent society), never the same;
-* names that differ in a number, a short word in place of another (an acronym, a unit
-  designator) or their legal forms (:func:`ingest.normalise.name_difference`);
+* names that differ in a number or a short word in place of another (an acronym, a
+  unit designator: :func:`ingest.normalise.name_difference`);
 * being listed side by side in one project (the ``exclude`` of a match): two partners
   of a project are two organisations.
 """
