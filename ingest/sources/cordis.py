@@ -226,12 +226,15 @@ def _escaped(text: str, positions: Sequence[int]) -> str:
 def repair_quotes(raw: str, delimiter: str, width: int) -> list[str] | None:
     """The cells of a record whose inner quotes were not escaped, or None.
 
-    Quotes inside a field (a letter on both sides) are escaped; if that is not enough,
-    each quote that could close a field is tried as an inner one too. The first reading
-    that gives exactly ``width`` cells wins.
+    Quotes inside a field (no delimiter on either side) are escaped; if that is not
+    enough, each quote that could close a field is tried as an inner one too. The first
+    reading that gives exactly ``width`` cells wins. A record without a quote inside a
+    field is not guessed at.
     """
     d = re.escape(delimiter)
     inner = [m.start() for m in re.finditer(_INNER_QUOTE.format(d=d, q='"'), raw)]
+    if not inner:
+        return None
     closing = [m.start() for m in re.finditer(_CLOSING_QUOTE.format(d=d, q='"'), raw)]
     for extra in ([], *([c] for c in closing)):
         text = _escaped(raw, [*inner, *extra])

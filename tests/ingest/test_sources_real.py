@@ -16,6 +16,7 @@ from ingest.report import FileReport, IngestReport
 from ingest.sources import identify, sniff
 from queries.projection import project
 from queries.search import SearchIndex, search
+from queries.stats import graph_stats
 from tests.conftest import DATA
 
 REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real"
@@ -189,3 +190,102 @@ def test_skills_without_a_label_are_kept_under_their_uri_with_a_notice(
                     "RETURN c.labels AS labels, c.alt_labels AS alt")  # fmt: skip
     assert labelled == {"labels": ["en-us:manage musical staff"],
                         "alt": ["manage staff of music", "coordinate duties of musical staff"]}  # fmt: skip
+
+
+# -- CORDIS ------------------------------------------------------------------------------
+HE_ORGANISATIONS = CORDIS / "he-organization-2024-08"
+FP1_ORGANISATIONS = CORDIS / "fp1-organizations" / "organizations-fp1-1984-1987.csv"
+
+
+def _participations(path: Path) -> list[dict[str, str]]:
+    from ingest.tables import read_table
+
+    delimiter = "\t" if path.suffix == ".csv" else ","
+    return [row.cells for row in read_table(path, delimiter=delimiter).rows]
+
+
+def _projects_for(rows: list[dict[str, str]], folder: Path) -> Path:
+    """A ``project.csv`` naming the projects the participations name (not published with them)."""
+    ids = sorted({r["projectID"] for r in rows if r.get("projectID")})
+    lines = ["id;acronym;title;objective;frameworkProgramme"]
+    lines += [f"{i};P{n};Project {i};Objective of {i};HORIZON" for n, i in enumerate(ids)]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "project.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder / "project.csv"
+
+
+def test_horizon_europe_organisation_workbooks_keep_every_pic_apart(
+    store: Store, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    files = sorted(HE_ORGANISATIONS.glob("*.xlsx"))
+    rows = [r for f in files for r in _participations(f)]
+    assert len(rows) == 1998
+    projects = _projects_for(rows, tmp_path / "projects")
+    capfd.readouterr()
+    report = ingest(store, [projects, *files], review_file=tmp_path / "review.json")
+    assert capfd.readouterr().err == ""  # no openpyxl warnings
+    assert report.exit_code == 0, [(f.file, f.error) for f in report.files]
+    by_name = _by_name(report)
+    assert [by_name[f.name].rows_written for f in files] == [999, 999]
+    pics = {r["organisationID"] for r in rows}
+    stored = store.run("MATCH (o:Organisation) RETURN o.pic AS pic, o.merges AS merges")
+    # one organisation per PIC: no two PICs joined, no PIC split
+    assert len(stored) == len(pics) == 1026
+    assert {r["pic"] for r in stored} == pics
+    # every merge is listed with its rule; with PICs on every row the rule is the PIC
+    merges = [m for r in stored for m in r["merges"] or []]
+    assert merges and all("joined by PIC " in m for m in merges)
+    assert graph_stats(store).merges == len(merges)
+    # the institutes and their parent bodies that share a VAT number are related
+    related = store.run("MATCH (a:Organisation)-[r:RELATED]->(b:Organisation) "
+                        "RETURN a.pic AS a, b.pic AS b, r.reason AS reason")  # fmt: skip
+    pairs = {frozenset((r["a"], r["b"])) for r in related}
+    assert frozenset(("885142558", "999990267")) in pairs  # Max Planck institute and society
+    assert frozenset(("883769523", "999630494")) in pairs  # Universidade / Universidad de Vigo
+    assert len(pairs) == 5 == graph_stats(store).related_organisations
+
+
+def test_the_fp1_organisation_layout_is_read_as_such(
+    embedded_store: Store, tmp_path: Path
+) -> None:
+    rows = _participations(FP1_ORGANISATIONS)
+    assert len(rows) == 7916
+    projects = _projects_for(rows, tmp_path / "fp1")
+    report = ingest(embedded_store, [projects, FP1_ORGANISATIONS],
+                    review_file=tmp_path / "review.json")  # fmt: skip
+    fp1 = _by_name(report)[FP1_ORGANISATIONS.name]
+    assert fp1.kind == "cordis_fp_organisations" and fp1.error is None
+    assert "older framework programme (FP1-FP7 layout)" in (fp1.notice or "")
+    assert fp1.rows_read == 7916
+    named = sum(1 for r in rows if r["name"].strip())
+    assert fp1.rows_rejected == 7916 - named  # rows without a name, each with its line
+    assert all(r.location.startswith(f"{FP1_ORGANISATIONS}:") for r in fp1.rejected)
+    pending = len(fp1.pending_review)
+    assert fp1.rows_written == named - pending
+    oxford = embedded_store.run(
+        "MATCH (o:Organisation) WHERE o.name STARTS WITH 'THE CHANCELLOR, MASTERS AND SCHOLARS "
+        "OF THE UNIVERSITY OF OXFORD' RETURN o.country AS c, o.website AS w"
+    )
+    assert oxford[0] == {"c": "GB", "w": "http://www.ox.ac.uk"}
+
+
+def test_a_project_file_with_unescaped_quotes_loads_its_good_rows(embedded_store: Store) -> None:
+    path = SOURCES / "cordis" / "broken-quotes" / "project.csv"
+    report = ingest(embedded_store, [path])
+    (file,) = report.files
+    assert file.kind == "cordis_projects" and file.error is None
+    assert file.rows_written == 3 and file.rows_rejected == 1
+    (rejected,) = file.rejected
+    assert rejected.location == f"{path}:4"
+    assert "has 21 cells but the header has 20" in rejected.reason
+    assert file.notice == "repaired unescaped quotes in the records at lines 2, 3"
+    objectives = embedded_store.run(
+        "MATCH (p:Project) RETURN p.id AS id, p.description AS d ORDER BY p.id"
+    )
+    assert objectives == [
+        {"id": "cordis-101070001",
+         "d": 'Engineers learn when they "play around"; the project builds labs; results are shared.'},
+        {"id": "cordis-101070002",
+         "d": 'Students "play around" with cells; safety first; then they build packs.'},
+        {"id": "cordis-101070004", "d": 'Nothing unusual; "quoted" properly.'},
+    ]  # fmt: skip
