@@ -200,8 +200,11 @@ def splink_scores(
     db_api = DuckDBAPI(connection=connection)
     settings = SettingsCreator(
         link_type="link_only",
-        comparisons=[cl.JaroWinklerAtThresholds("name_key", [0.97, 0.92, 0.85]),
-                     cl.ExactMatch("country"), cl.ExactMatch("domain")],  # fmt: skip
+        comparisons=[
+            cl.JaroWinklerAtThresholds("name_key", [0.97, 0.92, 0.85]),
+            cl.ExactMatch("country"),
+            cl.ExactMatch("domain"),
+        ],
         blocking_rules_to_generate_predictions=[block_on("country")],
     )
     linker = Linker([db_api.register("known"), db_api.register("mentions")], settings,

@@ -246,7 +246,8 @@ def resolve_records(parsed: ParsedFile, resolver: Resolver, source_id: str, batc
         batch.nodes[record.kind].append(row)
     if missing_subjects:
         parsed.report.rows_skipped += missing_subjects
-        what = _SUBJECTS.get(parsed.plan.node, "nodes")
+        node = parsed.plan.node
+        what = _SUBJECTS.get(node, "nodes") if node is not None else "nodes"
         _notice(parsed.report, f"{missing_subjects} rows name {what} that are not loaded "
                 "(left out by a filter, or not in this call or the store)")  # fmt: skip
     if hierarchy_skipped:

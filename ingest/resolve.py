@@ -279,9 +279,12 @@ class OrganisationIndex:
         excluded = set(exclude)
         key = organisation_key(value)
         found = self._by_key.get(key)
-        if found is not None and found not in excluded:
-            if not name_difference(value, self._names[found]):
-                return Match(found, self._names[found])
+        if (
+            found is not None
+            and found not in excluded
+            and not name_difference(value, self._names[found])
+        ):
+            return Match(found, self._names[found])
         hits = process.extract(
             key, self._by_key.keys(), scorer=fuzz.token_sort_ratio, score_cutoff=self.threshold,
             limit=10,

@@ -13,9 +13,7 @@ COUNT_NODES = {kind: f"MATCH (n:`{kind}`) RETURN count(n) AS n" for kind in Node
 COUNT_EDGES = {rel: f"MATCH ()-[e:`{rel}`]->() RETURN count(e) AS n" for rel in RelType}
 COUNT_MEMBERS = "MATCH (o:Organisation) WHERE o.member = true RETURN count(o) AS n"
 MERGES = "MATCH (o:Organisation) WHERE o.merges IS NOT NULL RETURN o.merges AS merges"
-COMPETENCE_LANGUAGES = (
-    "MATCH (c:Competence) WHERE c.labels IS NOT NULL RETURN c.labels AS labels"
-)
+COMPETENCE_LANGUAGES = "MATCH (c:Competence) WHERE c.labels IS NOT NULL RETURN c.labels AS labels"
 LIST_SOURCES = (
     "MATCH (s:Source) RETURN s.id AS id, s.file AS file, s.kind AS kind, "
     "s.sha256 AS sha256, s.ingested_at AS ingested_at, s.rows AS rows "

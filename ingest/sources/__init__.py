@@ -125,10 +125,10 @@ def identify(
         raise InputError(f"does not have the columns of a {source.value} file ({known})",
                          file=str(path))  # fmt: skip
     named = kind_from_name(path.stem)
-    canonical_poll = named is FileKind.POLL_RESPONSES and "question_kind" in columns
-    if options.poll_mapping is not None and columns and not canonical_poll:
-        if named is None or named is FileKind.POLL_RESPONSES:
-            return poll.EXPORT
+    canonical_poll = "question_kind" in columns
+    not_canonical = named is None or (named is FileKind.POLL_RESPONSES and not canonical_poll)
+    if options.poll_mapping is not None and columns and not_canonical:
+        return poll.EXPORT
     if named is not None:
         return canonical.LAYOUTS[named]
     kinds = ", ".join(k.value for k in FileKind)

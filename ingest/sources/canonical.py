@@ -88,6 +88,6 @@ LAYOUTS: dict[FileKind, Layout] = {
         column_owns=spec.owns,
         poll=kind is FileKind.POLL_RESPONSES,
         title=f"a canonical {kind.value} file",
-    )  # fmt: skip
+    )
     for kind, spec in SPECS.items()
 }

@@ -24,7 +24,7 @@ Columns are named as the export names them:
 * a title the form repeats is named by its position among the columns of that title,
   ``Title #1``, ``Title #2``; a repeated title that is not mapped is ignored, a mapped
   one must be named with its position;
-* with two header rows, a column is ``Question › Choice``: the question of the first
+* with two header rows, a column is ``Question > Choice``: the question of the first
   row is carried over the empty cells after it, and a mapping may name the question
   (every column under it), the choice row's text or both;
 * a column without a name is ``(column N)`` and is used for nothing unless mapped: no
@@ -54,7 +54,7 @@ from ingest.sources.common import Layout, Loaded, SourceFormat, SourceOptions, S
 from ingest.tables import Row, Table, decode, open_workbook
 
 #: Between the question and the choice of a column under two header rows.
-CHOICE_SEPARATOR = " › "
+CHOICE_SEPARATOR = " > "
 _POSITION = re.compile(r"^(.*\S)\s+#(\d+)$")
 
 
@@ -95,22 +95,51 @@ PRESETS: dict[str, dict[str, object]] = {
         "layout": "wide",
         "time": _GOOGLE_TIMESTAMPS,
         "separator": ", ",
-        "ignore": [*_GOOGLE_TIMESTAMPS, "Email Address", "Email address", "Score",
-                   "Dirección de correo electrónique", "Adresse e-mail", "E-Mail-Adresse",
-                   "Puntuación", "Punkte", "Score total"],  # fmt: skip
+        "ignore": [
+            *_GOOGLE_TIMESTAMPS,
+            "Email Address",
+            "Email address",
+            "Score",
+            "Dirección de correo electrónique",
+            "Adresse e-mail",
+            "E-Mail-Adresse",
+            "Puntuación",
+            "Punkte",
+            "Score total",
+        ],
     },
     # Microsoft Forms "Open results in Excel": ID, Start time, Completion time, Email,
     # Name (and Last modified time), in the owner's language, then one column per
     # question; multiple-choice answers are joined with ";" (with a trailing ";").
     "microsoft-forms": {
         "layout": "wide",
-        "time": ["Completion time", "Heure de fin", "Fertigstellungszeit",
-                 "Hora de finalización", "Ora di completamento", "Tijd van voltooien",
-                 "Godzina ukończenia"],  # fmt: skip
+        "time": [
+            "Completion time",
+            "Heure de fin",
+            "Fertigstellungszeit",
+            "Hora de finalización",
+            "Ora di completamento",
+            "Tijd van voltooien",
+            "Godzina ukończenia",
+        ],
         "separator": ";",
-        "ignore": ["ID", "Email", "Name", *_MICROSOFT_TIMES, "Adresse de messagerie", "Nom",
-                   "E-Mail", "Correo electrónico", "Nombre", "Posta elettronica", "Nome",
-                   "E-mail", "Naam", "Adres e-mail", "Nazwa"],  # fmt: skip
+        "ignore": [
+            "ID",
+            "Email",
+            "Name",
+            *_MICROSOFT_TIMES,
+            "Adresse de messagerie",
+            "Nom",
+            "E-Mail",
+            "Correo electrónico",
+            "Nombre",
+            "Posta elettronica",
+            "Nome",
+            "E-mail",
+            "Naam",
+            "Adres e-mail",
+            "Nazwa",
+        ],
     },
     # SurveyMonkey "All responses data" (CSV, expanded): two header rows, the question
     # over its first column and the choices (or "Response") below; a chosen option is
@@ -119,15 +148,33 @@ PRESETS: dict[str, dict[str, object]] = {
         "layout": "wide",
         "header_rows": 2,
         "time": "End Date",
-        "ignore": ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address",
-                   "Email Address", "First Name", "Last Name", "Custom Data 1"],  # fmt: skip
+        "ignore": [
+            "Respondent ID",
+            "Collector ID",
+            "Start Date",
+            "End Date",
+            "IP Address",
+            "Email Address",
+            "First Name",
+            "Last Name",
+            "Custom Data 1",
+        ],
     },
     # LimeSurvey "Export results" (CSV, full answers, question text as headings).
     "limesurvey": {
         "layout": "wide",
         "time": "Date submitted",
-        "ignore": ["Response ID", "Date submitted", "Last page", "Start language", "Seed",
-                   "Date started", "Date last action", "IP address", "Referrer URL"],  # fmt: skip
+        "ignore": [
+            "Response ID",
+            "Date submitted",
+            "Last page",
+            "Start language",
+            "Seed",
+            "Date started",
+            "Date last action",
+            "IP address",
+            "Referrer URL",
+        ],
     },
 }
 
@@ -162,7 +209,7 @@ def column_names(header_rows: list[list[str]]) -> list[str]:
     """Unique names of the columns under one or two header rows (see the module's notes).
 
     >>> column_names([["Q1", "", "", "Q2"], ["A", "B", "A", "Response"]])
-    ['Q1 › A #1', 'Q1 › B', 'Q1 › A #2', 'Q2 › Response']
+    ['Q1 > A #1', 'Q1 > B', 'Q1 > A #2', 'Q2 > Response']
     >>> column_names([["Name", "Comment", "", "Comment"]])
     ['Name', 'Comment #1', '(column 3)', 'Comment #2']
     """
@@ -230,13 +277,17 @@ def load_export(path: Path, encoding: str | None, delimiter: str, options: Sourc
         raise InputError("a poll export needs a mapping file (--mapping poll-mapping.yaml)",
                          file=str(path))  # fmt: skip
     records = _grid(path, encoding, delimiter)
-    if len(records) < mapping.header_rows or not any(any(c.strip() for c in r) for _, r in records[: mapping.header_rows]):
+    if len(records) < mapping.header_rows or not any(
+        any(c.strip() for c in r) for _, r in records[: mapping.header_rows]
+    ):
         raise InputError("has no header row", file=str(path))
     columns = column_names([cells for _, cells in records[: mapping.header_rows]])
     table = Table(str(path), columns)
     for line, cells in records[mapping.header_rows :]:
         if any(c.strip() for c in cells):
-            table.rows.append(Row(line, {c: v.strip() for c, v in zip(columns, cells, strict=False)}))
+            table.rows.append(
+                Row(line, {c: v.strip() for c, v in zip(columns, cells, strict=False)})
+            )
     return Loaded(table)
 
 

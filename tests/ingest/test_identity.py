@@ -46,9 +46,7 @@ def test_legal_forms_written_out_and_abbreviated_give_one_key(
         ("Partner Org Number 0", "Partner Org Number 499", "a number (0 / 499)"),
     ],
 )
-def test_names_differing_in_a_number_or_an_acronym_are_kept_apart(
-    a: str, b: str, why: str
-) -> None:
+def test_names_differing_in_a_number_or_an_acronym_are_kept_apart(a: str, b: str, why: str) -> None:
     assert name_difference(a, b) == why
     index = OrganisationIndex()
     index.add("o-1", a, country="DE")

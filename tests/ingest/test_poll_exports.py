@@ -20,7 +20,9 @@ CANTERA = REAL / "poll" / "cantera_user_survey_responses.csv"
 
 
 def _support(store: Store) -> dict[str, int]:
-    return {r["id"]: r["s"] for r in store.run("MATCH (p:Priority) RETURN p.id AS id, p.support AS s")}
+    return {
+        r["id"]: r["s"] for r in store.run("MATCH (p:Priority) RETURN p.id AS id, p.support AS s")
+    }
 
 
 def test_a_repeated_title_is_ignored_unless_mapped_by_its_position(store: Store) -> None:
@@ -47,7 +49,9 @@ def test_a_repeated_title_mapped_without_its_position_is_refused_naming_both(
     embedded_store: Store, tmp_path: Path
 ) -> None:
     mapping_file = tmp_path / "mapping.yaml"
-    mapping_file.write_text('preset: google-forms\nquestions:\n  "Which of these would help you most?": goal\n')
+    mapping_file.write_text(
+        'preset: google-forms\nquestions:\n  "Which of these would help you most?": goal\n'
+    )
     report = ingest(embedded_store, [POLL / "google_forms_repeated_titles.csv"],
                     options=SourceOptions(poll_mapping=load_mapping(mapping_file)))  # fmt: skip
     (poll,) = report.files
@@ -79,7 +83,7 @@ def test_every_preset_names_its_time_column_among_the_ones_it_ignores() -> None:
 
 def test_two_header_rows_name_each_column_by_its_question_and_choice() -> None:
     assert column_names([["", "Which OS?", "", "Version?"], ["#", "macOS", "Other", ""]]) == [
-        "#", "Which OS? › macOS", "Which OS? › Other", "Version?"]  # fmt: skip
+        "#", "Which OS? > macOS", "Which OS? > Other", "Version?"]  # fmt: skip
 
 
 @pytest.mark.skipif(not CANTERA.exists(), reason=f"the real survey export is not at {CANTERA}")
@@ -110,10 +114,12 @@ def test_a_real_surveymonkey_export_with_two_header_rows(tmp_path: Path) -> None
     assert respondents <= companies and not respondents & row_ids
     assert "ORNL" in respondents
     notice = parsed.report.notice or ""
-    assert notice.startswith("ignored the unmapped columns #, What operating system(s) do you use? › macOS")
+    assert notice.startswith(
+        "ignored the unmapped columns #, What operating system(s) do you use? > macOS"
+    )
     # the two "Other" choices under one question are told apart by their position
-    assert "Please choose your top 3 desired development priorities. › Other #1" not in notice
-    assert "Which interface(s) do you use to access Cantera? › Python" in notice
+    assert "Please choose your top 3 desired development priorities. > Other #1" not in notice
+    assert "Which interface(s) do you use to access Cantera? > Python" in notice
     # with no respondent mapped, no column (not the row number '#') is taken as one
     anonymous = mapping.model_copy(update={"respondent": None})
     again = read_file(CANTERA, None, None, source=SourceFormat.POLL,

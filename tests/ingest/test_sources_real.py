@@ -245,9 +245,7 @@ def test_horizon_europe_organisation_workbooks_keep_every_pic_apart(
     assert len(pairs) == 5 == graph_stats(store).related_organisations
 
 
-def test_the_fp1_organisation_layout_is_read_as_such(
-    embedded_store: Store, tmp_path: Path
-) -> None:
+def test_the_fp1_organisation_layout_is_read_as_such(embedded_store: Store, tmp_path: Path) -> None:
     rows = _participations(FP1_ORGANISATIONS)
     assert len(rows) == 7916
     projects = _projects_for(rows, tmp_path / "fp1")
