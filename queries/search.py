@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 from pydantic import BaseModel
@@ -119,3 +120,33 @@ def search(
             )
     hits.sort(key=lambda h: (-h.score, h.name.lower(), h.id))
     return hits[:limit]
+
+
+def in_language(competence: dict[str, Any], language: str | None) -> dict[str, Any]:
+    """A competence with its label and alternative labels in ``language``, English as fallback.
+
+    Labels per language are the ``<lang>:<label>`` entries of ``labels`` and
+    ``alt_labels_by_language``; a competence without one in the language keeps its
+    English (or only) label.
+
+    >>> skill = {"label": "manage", "alt_labels": ["run"], "labels": ["en:manage", "es:gestionar"],
+    ...          "alt_labels_by_language": ["en:run", "es:dirigir"]}
+    >>> in_language(skill, "es")["label"], in_language(skill, "es")["alt_labels"]
+    ('gestionar', ['dirigir'])
+    >>> in_language(skill, "fr")["label"]
+    'manage'
+    """
+    if not language:
+        return competence
+    labels = dict(_untag(competence.get("labels")))
+    chosen = language if language in labels else "en" if "en" in labels else None
+    if chosen is None:
+        return competence
+    alternatives = [
+        a for lang, a in _untag(competence.get("alt_labels_by_language")) if lang == chosen
+    ]
+    return {**competence, "label": labels[chosen], "alt_labels": alternatives}
+
+
+def _untag(entries: list[str] | None) -> list[tuple[str, str]]:
+    return [(e.partition(":")[0], e.partition(":")[2]) for e in entries or [] if ":" in e]
