@@ -188,10 +188,12 @@ def resolve_records(parsed: ParsedFile, resolver: Resolver, source_id: str, batc
             missing_subjects += record.rows
             continue
         links: list[tuple[Any, ...]] = []
-        #: Organisations this record (a project) already names: no other one of its
-        #: partners can be one of them.
-        partners: set[str] = set()
+        #: Organisations this record (a project) already names, by role: no other of its
+        #: partners in that role can be one of them (a coordinator named again among the
+        #: partners, misspelled, is still the coordinator).
+        partners: dict[str, set[str]] = defaultdict(set)
         for ref in record.references:
+            role = str(dict(ref.properties).get("role") or ref.column)
             if ref.target is Target.ESCO:
                 target_id = resolver.competences.by_uri(ref.value)
                 if target_id is None:
@@ -199,14 +201,14 @@ def resolve_records(parsed: ParsedFile, resolver: Resolver, source_id: str, batc
                     continue
             elif ref.mention is not None:
                 target_id = _resolve_mention(ref, ref.mention, record, parsed, resolver,
-                                             source_id, batch, partners)  # fmt: skip
+                                             source_id, batch, partners[role])  # fmt: skip
                 if target_id is None:
                     continue
             else:
                 target_id = _resolve(ref.target, ref.value, ref.column, record, parsed,
-                                     resolver, source_id, batch, partners)  # fmt: skip
+                                     resolver, source_id, batch, partners[role])  # fmt: skip
             if ref.target is Target.ORGANISATION and target_id is not None:
-                partners.add(target_id)
+                partners[role].add(target_id)
             if target_id is None:
                 report.unresolved.append(
                     Unresolved(

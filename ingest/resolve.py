@@ -18,8 +18,8 @@ What keeps two organisations apart, whatever their names:
   PICs makes them *related* (an institute and its parent society), never the same;
 * names that differ in a number or a short word in place of another (an acronym, a
   unit designator: :func:`ingest.normalise.name_difference`);
-* being listed side by side in one project (the ``exclude`` of a match): two partners
-  of a project are two organisations.
+* being listed side by side in one project in the same role (the ``exclude`` of a
+  match): two partners of a project are two organisations.
 """
 
 from __future__ import annotations
