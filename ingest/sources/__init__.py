@@ -122,7 +122,7 @@ def identify(
         if len(by_name) == 1 or len(published) == 1:
             return (by_name or published)[0]  # its header is checked against the layout's
         known = ", ".join(layout.title for layout in published)
-        raise InputError(f"does not have the columns of a {source.value} file ({known})",
+        raise InputError(f"does not have the columns of any {source.value} layout ({known})",
                          file=str(path))  # fmt: skip
     named = kind_from_name(path.stem)
     canonical_poll = "question_kind" in columns
