@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 
 from api import errors
 from api.cache import RevisionCache
+from api.limits import BodyLimit, Bound
 from api.response_cache import ResponseCache
 from api.routes import analysis, changes, cypher, entities, health, ingest, search
 from api.routes import viz as viz_routes
@@ -31,7 +32,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.store = store or open_store(settings)
-        app.state.cache = RevisionCache(app.state.store)
+        app.state.cache = RevisionCache(
+            app.state.store, max_entries=settings.analysis_cache_entries
+        )
         try:
             yield
         finally:
@@ -45,7 +48,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         lifespan=lifespan,
     )
     errors.install(app)
-    app.add_middleware(ResponseCache)
+    app.add_middleware(ResponseCache, max_bytes=int(settings.response_cache_mb * 1024 * 1024))
+    app.add_middleware(
+        BodyLimit,
+        default=Bound(settings.max_body_bytes, "SKILLGRAPH_MAX_BODY_KB"),
+        paths={"/ingest": Bound(settings.max_upload_bytes, "SKILLGRAPH_MAX_UPLOAD_MB")},
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -65,7 +73,14 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     for module in (entities, search, changes, analysis):
         app.include_router(module.router, dependencies=readers)
     app.include_router(cypher.router)
-    app.include_router(ingest.router)
+    app.include_router(
+        ingest.router,
+        form_limits={
+            "max_files": settings.max_upload_files,
+            "max_fields": settings.max_form_fields,
+            "max_part_size": int(settings.max_form_field_kb * 1024),
+        },
+    )
     app.include_router(viz_routes.router, dependencies=readers)
     app.include_router(viz_routes.assets)  # vis-network and the views' script: no CDN
     return app

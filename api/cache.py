@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
@@ -16,14 +17,24 @@ T = TypeVar("T")
 
 
 class RevisionCache:
-    """Values keyed by name and parameters, all dropped when the store's revision moves."""
+    """Values keyed by name and parameters, all dropped when the store's revision moves.
 
-    def __init__(self, store: Store) -> None:
+    At most ``max_entries`` values are kept, the least recently used going first: analyses
+    take parameters from the URL, and each distinct value would otherwise stay until the
+    next write.
+    """
+
+    def __init__(self, store: Store, *, max_entries: int = 256) -> None:
         self._store = store
+        self._max_entries = max_entries
         self._lock = threading.Lock()
         self._revision: int | None = None
-        self._values: dict[Hashable, Any] = {}
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
         self._key_locks: dict[Hashable, threading.Lock] = {}
+
+    def __len__(self) -> int:
+        """How many values are kept."""
+        return len(self._values)
 
     def revision(self) -> int:
         """The store's current revision (and drop values of an older one)."""
@@ -40,6 +51,7 @@ class RevisionCache:
         self.revision()
         with self._lock:
             if key in self._values:
+                self._values.move_to_end(key)
                 return self._values[key]  # type: ignore[no-any-return]
             key_lock = self._key_locks.setdefault(key, threading.Lock())
         with key_lock:  # one computation per key; others wait for it
@@ -49,6 +61,9 @@ class RevisionCache:
             value = compute()
             with self._lock:
                 self._values[key] = value
+                self._key_locks.pop(key, None)
+                while len(self._values) > self._max_entries:
+                    self._values.popitem(last=False)
             return value
 
     def peek(self, key: Hashable) -> Any:

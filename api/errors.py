@@ -38,6 +38,11 @@ def _status(error: SkillGraphError) -> tuple[int, str]:
     return 400, "bad_request"
 
 
+#: Codes for the statuses Starlette and the body limit raise themselves (400 is a body
+#: the multipart parser refused, e.g. over the form limits).
+_HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on an app."""
 
@@ -60,7 +65,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def on_http_error(_: Request, error: HTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+        code = _HTTP_CODES.get(error.status_code, "http_error")
         return error_response(
             error.status_code,
             code,

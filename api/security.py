@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable, Coroutine
+from typing import Any
 
-from fastapi import Request
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
 from pydantic import SecretStr
 
 from api.deps import SettingsDep
@@ -75,3 +78,22 @@ def key_allows_reading(request: Request, settings: Settings) -> bool:
 async def read_access(request: Request, settings: SettingsDep) -> None:
     """:func:`require_read_key` as a dependency that runs on the event loop (no thread hop)."""
     require_read_key(request, settings)
+
+
+class WriteRoute(APIRoute):
+    """A route that writes: the write key is checked before the request's body is read.
+
+    FastAPI reads a body (and spools uploaded files to disk) before it runs any dependency,
+    so a key checked as a dependency would come after the whole upload was received. The
+    check runs in front of the route's handler instead; without the key the body is never
+    read (a client that sent ``Expect: 100-continue`` is not even asked for it).
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def checked(request: Request) -> Response:
+            require_write_key(request, request.app.state.settings)
+            return await handler(request)
+
+        return checked

@@ -29,9 +29,27 @@ class Settings(BaseSettings):
     cypher_timeout_seconds: float = Field(10.0, gt=0, validation_alias="SKILLGRAPH_CYPHER_TIMEOUT")
     cypher_max_rows: int = Field(5000, gt=0, validation_alias="SKILLGRAPH_CYPHER_MAX_ROWS")
     max_upload_mb: float = Field(50.0, gt=0, validation_alias="SKILLGRAPH_MAX_UPLOAD_MB")
+    max_upload_files: int = Field(20, gt=0, validation_alias="SKILLGRAPH_MAX_UPLOAD_FILES")
+    max_form_fields: int = Field(100, gt=0, validation_alias="SKILLGRAPH_MAX_FORM_FIELDS")
+    max_form_field_kb: float = Field(64.0, gt=0, validation_alias="SKILLGRAPH_MAX_FORM_FIELD_KB")
+    max_body_kb: float = Field(1024.0, gt=0, validation_alias="SKILLGRAPH_MAX_BODY_KB")
+    response_cache_mb: float = Field(64.0, ge=0, validation_alias="SKILLGRAPH_RESPONSE_CACHE_MB")
+    analysis_cache_entries: int = Field(
+        256, gt=0, validation_alias="SKILLGRAPH_ANALYSIS_CACHE_ENTRIES"
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias="SKILLGRAPH_CORS_ORIGINS"
     )
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """The upload limit of ``/ingest`` in bytes (every file and field of one request)."""
+        return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def max_body_bytes(self) -> int:
+        """The body limit of every other route in bytes."""
+        return int(self.max_body_kb * 1024)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

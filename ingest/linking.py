@@ -314,7 +314,7 @@ def _join(
         if source_id not in state.sources:
             state.sources.append(source_id)
         state.merges.append(
-            f"{source_id} {parsed.path.name}: {mention.name!r} ({mention.country or '-'}) "
+            f"{source_id} {parsed.name}: {mention.name!r} ({mention.country or '-'}) "
             f"from {mention.origin}, joined by {evidence}"
         )
         parsed.report.merged.append(
@@ -407,7 +407,7 @@ def _resolve(
                        matched_name=match.name, score=match.score or 0.0)
         )  # fmt: skip
         state = resolver.state.setdefault(match.id, _OrgState(match.name))
-        note = (f"{source_id} {parsed.path.name}: {value!r} in column {column}, "
+        note = (f"{source_id} {parsed.name}: {value!r} in column {column}, "
                 f"joined by name similarity {match.score:g}")  # fmt: skip
         if note not in state.merges:
             state.merges.append(note)

@@ -7,7 +7,7 @@ file leaves the store as it was before that file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,12 +35,15 @@ def ingest(
     source: SourceFormat | None = None,
     options: SourceOptions | None = None,
     review_file: Path | None = None,
+    names: Mapping[Path, str] | None = None,
 ) -> IngestReport:
     """Ingest files and folders into the store and report on every file.
 
     ``source`` names the published format of every file (otherwise it is detected from
     each file's header); ``options`` carries the CORDIS filters and the poll mapping;
-    ``review_file`` is where questions for a person wait and their answers are kept.
+    ``review_file`` is where questions for a person wait and their answers are kept;
+    ``names`` gives files stored under other names (uploads) the name they are known by,
+    which says their kind and names them in the report.
 
     Raises :class:`~graph.errors.InputError` only for a path that does not exist or an
     unreadable review file; every problem inside a file is reported in its
@@ -54,7 +57,8 @@ def ingest(
     report.files.extend(passed_over)
     parsed_files: list[ParsedFile] = []
     for path in files:
-        outcome = read_file(path, kind, encoding, source=source, options=options)
+        name = names.get(path) if names else None
+        outcome = read_file(path, kind, encoding, source=source, options=options, name=name)
         if isinstance(outcome, FileReport):
             report.files.append(outcome)
         else:
@@ -75,7 +79,7 @@ def ingest(
             finish_organisations(resolver, batch)
             written = batch.written
         source_row = {
-            "id": source_id, "file": parsed.path.name, "sha256": parsed.sha256,
+            "id": source_id, "file": parsed.name, "sha256": parsed.sha256,
             "kind": parsed.plan.name, "ingested_at": now, "rows": written,
             "unclassified": len(parsed.report.unclassified_answers) if parsed.answers else None,
             "fingerprint": parsed.sha256,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from graph.errors import InputError
 from graph.schema import NodeKind, RelType
@@ -42,6 +42,11 @@ class ParsedFile:
     answers: list[PollAnswer] = field(default_factory=list)
     #: Ids of the existing nodes a link-only file (``Record.subject``) names.
     owned_ids: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The file's name without folders, as its Source node keeps it."""
+        return PurePath(self.report.file).name or self.report.file
 
 
 def expand(
@@ -89,26 +94,36 @@ def read_file(
     *,
     source: SourceFormat | None = None,
     options: SourceOptions | None = None,
+    name: str | None = None,
 ) -> ParsedFile | FileReport:
     """Read and validate one file, or return the report of why it cannot be used.
 
     The file is identified once (:func:`ingest.sources.identify`), then read by its
-    layout alone.
+    layout alone. ``name`` is what the file is known by when it is stored under another
+    (an upload): its layout is told by that name, and the report and the rows'
+    locations name it. It defaults to the path.
     """
     options = options or SourceOptions()
+    label = name or str(path)
     header = sources.sniff(path, encoding)
     try:
-        layout = sources.identify(path, header, kind=kind, source=source, options=options)
+        layout = sources.identify(Path(label), header, kind=kind, source=source,
+                                  options=options)  # fmt: skip
     except InputError as error:
-        return FileReport(file=str(path), kind=source.value if source else kind,
+        return FileReport(file=label, kind=source.value if source else kind,
                           readable=False, error=error.reason)  # fmt: skip
     delimiter = header.delimiter if header else ","
     try:
         loaded = _load(layout, path, encoding, delimiter, options)
     except InputError as error:
-        return FileReport(file=str(path), kind=layout.name, readable=False, error=error.reason)
+        return FileReport(file=label, kind=layout.name, readable=False, error=error.reason)
     table = loaded.table
-    report = FileReport(file=str(path), kind=layout.name,
+    if label != table.file:
+        # rejections of the loader name the stored path; the report names the file's name
+        for rejection in loaded.rejected:
+            rejection.location = rejection.location.replace(table.file, label, 1)
+        table.file = label
+    report = FileReport(file=label, kind=layout.name,
                         rows_read=len(table.rows) + len(loaded.rejected))  # fmt: skip
     if _refused_for_missing_columns(report, layout.required, table):
         return report

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import re
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, BackgroundTasks, File, Form, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import CacheDep, SettingsDep, StoreDep
 from api.refusal import Refused
 from api.routes.analysis import warm
 from api.schemas import ErrorResponse
-from api.security import require_write_key
+from api.security import WriteRoute
 from api.stores import review_path
 from graph.errors import InputError
 from ingest.kinds import FileKind
@@ -24,43 +23,51 @@ from ingest.sources import SourceFormat, SourceOptions
 from ingest.sources.poll import load_mapping
 from ingest.tables import SUPPORTED_SUFFIXES
 
-router = APIRouter(tags=["ingest"])
+router = APIRouter(tags=["ingest"], route_class=WriteRoute)
 _CHUNK = 1 << 20
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+#: A file name is reported back and kept on its Source node; longer ones are refused.
+MAX_NAME_CHARS = 1024
 
 
-def _safe_name(upload: UploadFile, index: int, file_format: str | None) -> str:
-    name = _SAFE_NAME.sub("_", Path(upload.filename or "").name).strip("._") or f"upload-{index}"
+def _sent_name(upload: UploadFile, index: int) -> str:
+    """The name the client sent for an upload (``upload N`` when it sent none)."""
+    name = upload.filename or f"upload {index}"
+    if len(name) > MAX_NAME_CHARS:
+        raise Refused(
+            400,
+            "name_too_long",
+            f"file {index}: its name has {len(name)} characters; at most {MAX_NAME_CHARS} are kept",
+        )
+    return name
+
+
+def _suffix(name: str, file_format: str | None) -> str:
+    """The suffix the file is read by: the ``format`` field's, else the sent name's."""
     if file_format in {"csv", "json", "xlsx"}:
-        name = f"{Path(name).stem}.{file_format}"
-    if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+        return f".{file_format}"
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
         raise Refused(
             415,
             "unsupported_type",
             f"{name}: cannot read this type of file; send CSV, JSON or XLSX",
         )
-    return name
+    return suffix
 
 
-async def _save(upload: UploadFile, target: Path, budget: int) -> int:
-    size = 0
-    with target.open("wb") as out:
+async def _save(upload: UploadFile, target: Path) -> None:
+    # The body limit has bounded the upload already; this only moves it out of the spool.
+    with target.open("xb") as out:
         while chunk := await upload.read(_CHUNK):
-            size += len(chunk)
-            if size > budget:
-                raise Refused(413, "too_large", "the upload is over the size limit")
             out.write(chunk)
-    return size
 
 
 @router.post(
     "/ingest",
     response_model=IngestReport,
-    dependencies=[Depends(require_write_key)],
     responses={code: {"model": ErrorResponse} for code in (400, 401, 403, 413, 415)},
 )
 async def ingest_files(
-    request: Request,
     background: BackgroundTasks,
     store: StoreDep,
     cache: CacheDep,
@@ -87,25 +94,20 @@ async def ingest_files(
     ] = None,
 ) -> IngestReport:
     """Ingest uploaded files exactly as ``skillgraph ingest`` does, and return its report."""
-    limit = int(settings.max_upload_mb * 1024 * 1024)
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise Refused(
-            413, "too_large", f"the upload is over the limit of {settings.max_upload_mb:g} MB"
-        )
     with tempfile.TemporaryDirectory(prefix="skillgraph-upload-") as folder:
-        paths: list[Path] = []
-        budget = limit
+        # Each file is stored under its position, never under the name it was sent with:
+        # any name (long, repeated, a path, odd characters) is safe, and none overwrites
+        # another. The ingest knows each file by its sent name, for its kind and its report.
+        names: dict[Path, str] = {}
         for index, upload in enumerate(files, start=1):
-            target = Path(folder) / _safe_name(upload, index, format)
-            if target in paths:
-                target = target.with_name(f"{index}-{target.name}")
-            budget -= await _save(upload, target, budget)
-            paths.append(target)
+            name = _sent_name(upload, index)
+            target = Path(folder) / f"{index}{_suffix(name, format)}"
+            await _save(upload, target)
+            names[target] = name
         poll_mapping = None
         if mapping is not None:
-            mapping_path = Path(folder) / "poll-mapping.yaml"
-            budget -= await _save(mapping, mapping_path, budget)
+            mapping_path = Path(folder) / "mapping.yaml"
+            await _save(mapping, mapping_path)
             try:
                 poll_mapping = load_mapping(mapping_path)
             except InputError as error:  # name the upload, not the server's folder
@@ -113,12 +115,12 @@ async def ingest_files(
         source = SourceFormat(format) if format in set(SourceFormat) else None
         options = SourceOptions(tuple(keyword or ()), tuple(topic or ()), poll_mapping)
         report = await run_in_threadpool(
-            ingest, store, paths, kind=kind, source=source, options=options,
-            review_file=review_path(settings),
+            ingest, store, list(names), kind=kind, source=source, options=options,
+            review_file=review_path(settings), names=names,
         )  # fmt: skip
-        # Report the names as uploaded, never the server's folders.
-        report.review_file = Path(report.review_file).name if report.review_file else None
-        if any(f.rows_written for f in report.files):
-            # The next reader should not pay for recomputing the analyses of the new revision.
-            background.add_task(warm, cache, store)
-        return IngestReport.model_validate_json(report.model_dump_json().replace(f"{folder}/", ""))
+    # The review file is the server's; name it without its folder.
+    report.review_file = Path(report.review_file).name if report.review_file else None
+    if any(f.rows_written for f in report.files):
+        # The next reader should not pay for recomputing the analyses of the new revision.
+        background.add_task(warm, cache, store)
+    return report

@@ -133,6 +133,6 @@ def identify(
         return canonical.LAYOUTS[named]
     kinds = ", ".join(k.value for k in FileKind)
     raise InputError(
-        "is of no known layout: its header is of no published format and its name says "
-        f"no kind; name it after one of {kinds} or pass --kind or --format", file=str(path),
+        "its kind is not clear from its name, and its header is of no published format; "
+        f"name it after one of {kinds} or pass --kind or --format", file=str(path),
     )  # fmt: skip

@@ -207,3 +207,17 @@ def test_a_bad_poll_mapping_upload_is_named_as_uploaded(writable: TestClient) ->
     assert response.status_code == 422
     message = response.json()["error"]["message"]
     assert "my-mapping.yaml" in message and "/tmp" not in message
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [({}, 401), ({"X-API-Key": "wrong"}, 403), ({"Authorization": "Basic " + KEY}, 401)],
+)
+def test_the_key_is_refused_before_the_body_is_even_looked_at(
+    writable: TestClient, headers: dict[str, str], status: int
+) -> None:
+    # A body that is no form at all, and over the upload limit: the key answers first.
+    garbage = {"Content-Type": "multipart/form-data; boundary=x", **headers}
+    response = writable.post("/ingest", content=b"\x00" * 50_000, headers=garbage)
+    assert response.status_code == status
+    assert response.json()["error"]["code"] in {"key_required", "key_refused"}

@@ -26,7 +26,9 @@ def test_a_header_two_layouts_claim_is_refused_naming_both() -> None:
 
 
 def test_a_file_no_layout_claims_is_refused_with_what_would_do() -> None:
-    with pytest.raises(InputError, match="is of no known layout"):
+    with pytest.raises(
+        InputError, match="its kind is not clear from its name, and its header is of no published"
+    ):
         identify(Path("export.csv"), Header(["a", "b"]))
     with pytest.raises(InputError, match="does not have the columns of any esco layout"):
         identify(Path("export.csv"), Header(["a", "b"]), source=SourceFormat.ESCO)
