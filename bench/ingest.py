@@ -71,10 +71,18 @@ class TimedStore:
         return self._timed()
 
     def run(
-        self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        untrusted: bool = False,
+        max_rows: int | None = None,
     ) -> list[dict[str, Any]]:
         """As the wrapped store."""
-        return self.inner.run(cypher, params, timeout=timeout)
+        return self.inner.run(
+            cypher, params, timeout=timeout, untrusted=untrusted, max_rows=max_rows
+        )
 
     def revision(self) -> int:
         """As the wrapped store."""

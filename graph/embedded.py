@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from graph.schema import (
     node_properties,
     rel_properties,
 )
-from graph.store import Row, batches
+from graph.store import Row, batches, fetch_rows, timed_out
 
 DATABASE_FILE = "graph.lbdb"
 _LOCK_PID = re.compile(r"held by PID (\d+)")
@@ -105,6 +106,57 @@ class EmbeddedTransaction(_Executor):
         statement = cypher.delete_edges(rel, src, dst, from_source=from_source)
         for start in range(0, len(ids), 5_000):
             self.run(statement, {"ids": list(ids[start : start + 5_000])})
+
+
+def _single(result: ladybug.QueryResult | list[ladybug.QueryResult]) -> ladybug.QueryResult:
+    return result[-1] if isinstance(result, list) else result
+
+
+def _fetch(
+    result: ladybug.QueryResult, max_rows: int | None, deadline: float | None
+) -> list[dict[str, Any]]:
+    """Rows as dicts, read one by one so that nothing past ``max_rows`` is converted."""
+    columns = result.get_column_names()
+
+    def rows() -> Iterator[dict[str, Any]]:
+        while result.has_next():
+            yield dict(zip(columns, result.get_next(), strict=True))
+
+    try:
+        return fetch_rows(rows(), max_rows=max_rows, deadline=deadline)
+    finally:
+        result.close()
+
+
+def _run_read_only(
+    connection: ladybug.Connection,
+    statement: str,
+    params: dict[str, Any],
+    max_rows: int | None,
+    deadline: float | None,
+) -> list[dict[str, Any]]:
+    """One statement in a read-only transaction, rolled back after its rows are read.
+
+    LadybugDB refuses writes (``SET``, ``CREATE``, ``COMMENT ON`` ...) in a ``READ ONLY``
+    transaction, but not ``COPY ... TO`` a file, ``LOAD FROM`` a file, ``ANALYZE`` or
+    ``CALL setting=value``: those are kept out by the read-only check alone. A prepared
+    statement holds exactly one statement, so a ``;`` the check missed cannot end the
+    transaction and run a write after it (with parameters, ``execute`` prepares too).
+    """
+    connection.execute("BEGIN TRANSACTION READ ONLY")
+    try:
+        if params:
+            result = connection.execute(statement, params)
+        else:
+            prepared = ladybug.PreparedStatement(connection, statement)
+            if not prepared.is_success():
+                raise RuntimeError(prepared.get_error_message())
+            result = connection.execute(prepared)
+        return _fetch(_single(result), max_rows, deadline)
+    finally:
+        # The engine ends the transaction itself on some errors; then there is nothing to end.
+        with suppress(RuntimeError):
+            connection.execute("ROLLBACK")
 
 
 class EmbeddedStore:
@@ -191,14 +243,25 @@ class EmbeddedStore:
         params: Mapping[str, Any] | None = None,
         *,
         timeout: float | None = None,
+        untrusted: bool = False,
+        max_rows: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Run a statement on this thread's connection, aborted after ``timeout`` seconds."""
+        """Run a statement on this thread's connection (see ``Store.run``)."""
         connection = self._connection()
-        connection.set_query_timeout(int(timeout * 1000) if timeout else 0)
+        deadline = time.monotonic() + timeout if timeout else None
+        connection.set_query_timeout(max(1, int(timeout * 1000)) if timeout else 0)
         try:
-            return _Executor(connection).run(cypher_text, params)
+            if untrusted:
+                return _run_read_only(
+                    connection, cypher_text, dict(params or {}), max_rows, deadline
+                )
+            result = connection.execute(cypher_text, dict(params or {}))
+            return _fetch(_single(result), max_rows, deadline)
         except RuntimeError as error:
-            raise QueryRefused(str(error).split("\n")[0]) from None
+            message = str(error).split("\n")[0]
+            if timeout and message.startswith("Interrupted"):
+                raise timed_out(timeout) from None
+            raise QueryRefused(message) from None
         except (ValueError, TypeError, OverflowError) as error:
             # The driver converts parameters before the engine sees them (e.g. a mixed list).
             raise QueryRefused(f"cannot use these parameters: {error}") from None

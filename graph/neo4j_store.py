@@ -8,7 +8,7 @@ before any ``MERGE`` (key constraints are Enterprise-only, uniqueness is not).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -25,12 +25,14 @@ from neo4j.exceptions import (
 from graph import cypher
 from graph.errors import QueryRefused, StoreUnavailable
 from graph.schema import INDEXES, META_ID, META_LABEL, NodeKind, RelType
-from graph.store import Row, batches
+from graph.store import Row, batches, fetch_rows, timed_out
 
 #: Seconds a revision read from the server is trusted (writes of other processes show after it).
 REVISION_TTL = 0.5
 #: Seconds to wait for a connection before the store counts as unavailable.
 CONNECTION_TIMEOUT = 5.0
+#: Records per PULL request (the driver's default).
+FETCH_SIZE = 1000
 
 
 def schema_statements() -> list[str]:
@@ -81,6 +83,16 @@ class Neo4jTransaction:
             self._tx.run(statement, {"ids": list(ids[start : start + 5_000])}).consume()
 
 
+def _read_all(
+    statement: str, params: Mapping[str, Any] | None, timeout: float | None
+) -> Callable[[neo4j.ManagedTransaction], list[dict[str, Any]]]:
+    @neo4j.unit_of_work(timeout=timeout)
+    def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+        return tx.run(statement, dict(params or {})).data()  # type: ignore[arg-type]
+
+    return work
+
+
 class Neo4jStore:
     """A Neo4j 5 database reached over Bolt."""
 
@@ -110,21 +122,41 @@ class Neo4jStore:
         params: Mapping[str, Any] | None = None,
         *,
         timeout: float | None = None,
+        untrusted: bool = False,
+        max_rows: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Run a statement in a read transaction (a write statement fails there)."""
+        """Run a statement in a read transaction of a READ session (see ``Store.run``).
 
-        @neo4j.unit_of_work(timeout=timeout)
-        def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
-            return tx.run(cypher_text, dict(params or {})).data()  # type: ignore[arg-type]
-
+        The server refuses writes in a READ access-mode transaction. Reads of the project run
+        as managed transactions (retried on transient errors); a statement a user wrote, or
+        one cut at ``max_rows``, runs once in an explicit transaction that is rolled back
+        after its rows are read: the driver then tells the server to discard the rest of the
+        result instead of sending it, and the transaction's server-side timeout covers the
+        streaming too.
+        """
+        deadline = time.monotonic() + timeout if timeout else None
+        # Records the server sends per request: no more than will be kept.
+        fetch_size = min(max_rows, FETCH_SIZE) if max_rows else FETCH_SIZE
         try:
             with self._driver.session(
-                database=self.database, default_access_mode=neo4j.READ_ACCESS
+                database=self.database,
+                default_access_mode=neo4j.READ_ACCESS,
+                fetch_size=fetch_size,
             ) as session:
-                return session.execute_read(work)
+                if not (untrusted or max_rows is not None):
+                    return session.execute_read(_read_all(cypher_text, params, timeout))
+                tx = session.begin_transaction(timeout=timeout)
+                try:
+                    records = tx.run(cypher_text, dict(params or {}))  # type: ignore[arg-type]
+                    rows = (record.data() for record in records)
+                    return fetch_rows(rows, max_rows=max_rows, deadline=deadline)
+                finally:
+                    tx.close()
         except (ServiceUnavailable, SessionExpired) as error:
             raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {error}") from None
         except (CypherSyntaxError, Neo4jError) as error:
+            if timeout and "TransactionTimedOut" in (error.code or ""):
+                raise timed_out(timeout) from None
             raise QueryRefused(error.message or str(error)) from None
 
     @contextmanager

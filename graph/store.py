@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
+from graph.errors import QueryRefused
 from graph.schema import NodeKind, RelType
 
 Row = Mapping[str, Any]
@@ -50,9 +52,21 @@ class Store(Protocol):
         ...
 
     def run(
-        self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        untrusted: bool = False,
+        max_rows: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Run a read statement and return its rows as dicts (aborted after ``timeout`` s)."""
+        """Run a read statement and return its rows as dicts.
+
+        ``timeout`` (seconds) bounds the whole call, execution and fetching together.
+        ``max_rows`` stops after that many rows; the rest of the result is never fetched.
+        ``untrusted`` marks a statement a user wrote: it runs as exactly one statement in a
+        read-only transaction, so that the engine itself refuses to write.
+        """
         ...
 
     def revision(self) -> int:
@@ -62,6 +76,30 @@ class Store(Protocol):
     def close(self) -> None:
         """Release the store."""
         ...
+
+
+def fetch_rows(
+    rows: Iterable[dict[str, Any]], *, max_rows: int | None, deadline: float | None
+) -> list[dict[str, Any]]:
+    """Take rows until ``max_rows`` are taken or the rows end, within ``deadline``.
+
+    ``deadline`` is a :func:`time.monotonic` instant; passing it raises :class:`QueryRefused`.
+    """
+    taken: list[dict[str, Any]] = []
+    if max_rows is not None and max_rows <= 0:
+        return taken
+    for row in rows:
+        if deadline is not None and time.monotonic() > deadline:
+            raise QueryRefused("the query ran past its time limit while its rows were read")
+        taken.append(row)
+        if max_rows is not None and len(taken) >= max_rows:
+            break
+    return taken
+
+
+def timed_out(timeout: float) -> QueryRefused:
+    """The refusal of a statement the engine stopped at its time limit."""
+    return QueryRefused(f"the query was stopped at its time limit ({timeout:g} s)")
 
 
 def batches(rows: Sequence[Row], size: int = BATCH_SIZE) -> Iterator[Sequence[Row]]:

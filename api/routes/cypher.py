@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from api.deps import SettingsDep, StoreDep
 from api.schemas import ErrorResponse
 from api.security import require_read_key, require_write_key
-from queries.readonly import check_read_only
+from queries.readonly import read_only_statement
 
 router = APIRouter(tags=["cypher"])
 
@@ -59,14 +59,20 @@ def run_cypher(
     settings: SettingsDep,
     _: Annotated[None, Depends(cypher_guard)],
 ) -> CypherResult:
-    """Run a read-only Cypher query (writes are refused before they reach the store).
+    """Run one read-only Cypher statement (anything else is refused before the store).
 
-    The query runs with a time limit and returns at most the row limit; on Neo4j it runs in
-    a read transaction as well.
+    The store runs it in a read-only transaction too, reads at most one row past the row
+    limit (to tell whether the answer was cut) and stops the whole call at the time limit.
     """
-    check_read_only(body.query)
-    rows = store.run(body.query, body.params, timeout=settings.cypher_timeout_seconds)
+    statement = read_only_statement(body.query)
     limit = settings.cypher_max_rows
+    rows = store.run(
+        statement,
+        body.params,
+        timeout=settings.cypher_timeout_seconds,
+        untrusted=True,
+        max_rows=limit + 1,
+    )
     shown = rows[:limit]
     columns = list(shown[0]) if shown else []
     return CypherResult(
