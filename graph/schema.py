@@ -28,6 +28,7 @@ class NodeKind(StrEnum):
     PRIORITY = "Priority"
     COUNTRY = "Country"
     SOURCE = "Source"
+    OCCUPATION = "Occupation"
 
 
 class RelType(StrEnum):
@@ -44,6 +45,8 @@ class RelType(StrEnum):
     LOCATED_IN = "LOCATED_IN"
     ACTIVE_IN = "ACTIVE_IN"
     BROADER = "BROADER"
+    REQUIRES = "REQUIRES"
+    RELATED = "RELATED"
 
 
 class PropType(StrEnum):
@@ -64,6 +67,7 @@ NODE_MODELS: dict[NodeKind, type[model.Node]] = {
     NodeKind.PRIORITY: model.Priority,
     NodeKind.COUNTRY: model.Country,
     NodeKind.SOURCE: model.Source,
+    NodeKind.OCCUPATION: model.Occupation,
 }
 
 #: The property that names a node of each kind (what people read in lists and views).
@@ -75,6 +79,7 @@ NAME_PROPERTY: dict[NodeKind, str] = {
     NodeKind.PRIORITY: "label",
     NodeKind.COUNTRY: "name",
     NodeKind.SOURCE: "file",
+    NodeKind.OCCUPATION: "label",
 }
 
 #: Property the stores keep on every node to tell a changed row from an unchanged one.
@@ -92,6 +97,7 @@ INDEXES: dict[NodeKind, tuple[str, ...]] = {
     NodeKind.TRAINING_OFFER: ("title", "eqf_level", "updated_at"),
     NodeKind.COMPETENCE: ("label", "esco_uri"),
     NodeKind.SOURCE: ("sha256",),
+    NodeKind.OCCUPATION: ("label", "esco_uri"),
 }
 
 
@@ -138,6 +144,19 @@ RELATIONSHIPS: dict[RelType, RelSpec] = {
             ),
         ),
         RelSpec(RelType.BROADER, ((NodeKind.COMPETENCE, NodeKind.COMPETENCE),)),
+        # ESCO occupationSkillRelations: ``relation`` is ``essential`` or ``optional``.
+        RelSpec(
+            RelType.REQUIRES,
+            ((NodeKind.OCCUPATION, NodeKind.COMPETENCE),),
+            (("relation", PropType.STRING),),
+        ),
+        # Two organisations that are not the same but are tied by an identifier (a shared
+        # VAT number: an institute and its parent society); ``reason`` says what ties them.
+        RelSpec(
+            RelType.RELATED,
+            ((NodeKind.ORGANISATION, NodeKind.ORGANISATION),),
+            (("reason", PropType.STRING),),
+        ),
     )
 }
 
