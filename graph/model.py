@@ -106,13 +106,45 @@ class TrainingOffer(Node):
 
 
 class Competence(Node):
-    """A skill or knowledge area, optionally linked to ESCO."""
+    """A skill or knowledge area, optionally linked to ESCO.
+
+    ``label`` and ``alt_labels`` are in English when an English file was loaded, otherwise
+    in the first language loaded. ``labels`` and ``alt_labels_by_language`` hold every
+    language loaded, each entry written ``<language>:<label>`` (``es:gestionar tareas``).
+    """
 
     label: str = Field(min_length=1)
     alt_labels: list[str] = Field(default_factory=list)
     esco_uri: str | None = None
     group: str | None = None
     description: str | None = None
+    labels: list[str] = Field(
+        default_factory=list, description="Preferred label per language, as `<lang>:<label>`"
+    )
+    alt_labels_by_language: list[str] = Field(
+        default_factory=list, description="Alternative labels per language, as `<lang>:<label>`"
+    )
+    concept_type: str | None = Field(
+        default=None, description="ESCO concept kind: skill/competence, knowledge, skill_group"
+    )
+    code: str | None = Field(default=None, description="ESCO hierarchy code (S1.2.3) of a group")
+    collections: list[str] = Field(
+        default_factory=list, description="ESCO skill collections it belongs to (digital, green)"
+    )
+
+
+class Occupation(Node):
+    """An ESCO occupation, with the skills it requires (``REQUIRES``)."""
+
+    label: str = Field(min_length=1)
+    alt_labels: list[str] = Field(default_factory=list)
+    esco_uri: str | None = None
+    isco_group: str | None = None
+    code: str | None = None
+    description: str | None = None
+    labels: list[str] = Field(
+        default_factory=list, description="Preferred label per language, as `<lang>:<label>`"
+    )
 
 
 class Priority(Node):

@@ -29,6 +29,7 @@ class NodeKind(StrEnum):
     COUNTRY = "Country"
     SOURCE = "Source"
     DUPLICATE_DECISION = "DuplicateDecision"
+    OCCUPATION = "Occupation"
 
 
 class RelType(StrEnum):
@@ -45,6 +46,8 @@ class RelType(StrEnum):
     LOCATED_IN = "LOCATED_IN"
     ACTIVE_IN = "ACTIVE_IN"
     BROADER = "BROADER"
+    REQUIRES = "REQUIRES"
+    RELATED = "RELATED"
 
 
 class PropType(StrEnum):
@@ -66,6 +69,7 @@ NODE_MODELS: dict[NodeKind, type[model.Node]] = {
     NodeKind.COUNTRY: model.Country,
     NodeKind.SOURCE: model.Source,
     NodeKind.DUPLICATE_DECISION: model.DuplicateDecision,
+    NodeKind.OCCUPATION: model.Occupation,
 }
 
 #: The property that names a node of each kind (what people read in lists and views).
@@ -78,6 +82,7 @@ NAME_PROPERTY: dict[NodeKind, str] = {
     NodeKind.COUNTRY: "name",
     NodeKind.SOURCE: "file",
     NodeKind.DUPLICATE_DECISION: "status",
+    NodeKind.OCCUPATION: "label",
 }
 #: Kinds that record what people and ingests did, not the ecosystem: kept out of analyses.
 BOOKKEEPING_KINDS = frozenset({NodeKind.SOURCE, NodeKind.DUPLICATE_DECISION})
@@ -97,6 +102,7 @@ INDEXES: dict[NodeKind, tuple[str, ...]] = {
     NodeKind.TRAINING_OFFER: ("title", "eqf_level", "updated_at"),
     NodeKind.COMPETENCE: ("label", "esco_uri"),
     NodeKind.SOURCE: ("sha256",),
+    NodeKind.OCCUPATION: ("label", "esco_uri"),
 }
 
 
@@ -143,6 +149,19 @@ RELATIONSHIPS: dict[RelType, RelSpec] = {
             ),
         ),
         RelSpec(RelType.BROADER, ((NodeKind.COMPETENCE, NodeKind.COMPETENCE),)),
+        # ESCO occupationSkillRelations: ``relation`` is ``essential`` or ``optional``.
+        RelSpec(
+            RelType.REQUIRES,
+            ((NodeKind.OCCUPATION, NodeKind.COMPETENCE),),
+            (("relation", PropType.STRING),),
+        ),
+        # Two organisations that are not the same but are tied by an identifier (a shared
+        # VAT number: an institute and its parent society); ``reason`` says what ties them.
+        RelSpec(
+            RelType.RELATED,
+            ((NodeKind.ORGANISATION, NodeKind.ORGANISATION),),
+            (("reason", PropType.STRING),),
+        ),
     )
 }
 

@@ -27,13 +27,20 @@ from ingest.report import (
     MergeNote,
     Unresolved,
 )
-from ingest.resolve import CompetenceIndex, Decision, OrganisationIndex, Outcome
+from ingest.resolve import ESCO_ID_PREFIX, CompetenceIndex, Decision, OrganisationIndex, Outcome
 from ingest.review import ReviewBook, ReviewCandidate, ReviewDecision, ReviewItem
 from ingest.review import organisation_key as review_key
+from ingest.sources.esco import merge_concept, untagged
 
 EXISTING_COMPETENCES = (
     "MATCH (c:Competence) RETURN c.id AS id, c.label AS label, "
-    "c.alt_labels AS alt_labels, c.esco_uri AS esco_uri"
+    "c.alt_labels AS alt_labels, c.esco_uri AS esco_uri, c.labels AS labels, "
+    "c.alt_labels_by_language AS alt_labels_by_language, c.description AS description, "
+    "c.collections AS collections, c.concept_type AS concept_type, c.code AS code"
+)
+EXISTING_OCCUPATIONS = (
+    "MATCH (o:Occupation) RETURN o.id AS id, o.label AS label, o.alt_labels AS alt_labels, "
+    "o.esco_uri AS esco_uri, o.labels AS labels, o.description AS description"
 )
 EXISTING_ORGANISATIONS = (
     "MATCH (o:Organisation) RETURN o.id AS id, o.name AS name, o.country AS country, "
@@ -47,6 +54,8 @@ EXISTING_PRIORITIES = (
 
 _TARGET_LABEL = {
     Target.COMPETENCE: NodeKind.COMPETENCE,
+    Target.ESCO: NodeKind.COMPETENCE,
+    Target.OCCUPATION: NodeKind.OCCUPATION,
     Target.ORGANISATION: NodeKind.ORGANISATION,
     Target.PRIORITY: NodeKind.PRIORITY,
     Target.COUNTRY: NodeKind.COUNTRY,
@@ -75,10 +84,17 @@ class Resolver:
     def __init__(self, store: Store, files: Sequence[ParsedFile], review: ReviewBook) -> None:
         self.review = review
         self.competences = CompetenceIndex()
+        #: What is known of each ESCO concept, merged file by file (its languages).
+        self.concepts: dict[str, dict[str, Any]] = {}
         for row in store.run(EXISTING_COMPETENCES):
-            self.competences.add(
-                row["id"], row["label"] or "", row["alt_labels"] or [], row["esco_uri"]
-            )
+            self._add_competence(row)
+            if row["id"].startswith(ESCO_ID_PREFIX):
+                self.concepts[row["id"]] = {k: v for k, v in row.items() if v is not None}
+        #: Occupations by ESCO URI.
+        self.occupations: dict[str, str] = {}
+        for row in store.run(EXISTING_OCCUPATIONS):
+            self.occupations[row["esco_uri"] or row["id"]] = row["id"]
+            self.concepts[row["id"]] = {k: v for k, v in row.items() if v is not None}
         self.organisations = OrganisationIndex()
         self.state: dict[str, _OrgState] = {}
         for row in store.run(EXISTING_ORGANISATIONS):
@@ -103,9 +119,9 @@ class Resolver:
                 if record.subject is not None:
                     continue
                 if record.kind is NodeKind.COMPETENCE:
-                    self.competences.add(
-                        record.id, f["label"], f.get("alt_labels", []), f.get("esco_uri")
-                    )
+                    self._add_competence(f)
+                elif record.kind is NodeKind.OCCUPATION:
+                    self.occupations[f.get("esco_uri") or record.id] = record.id
                 elif record.kind is NodeKind.ORGANISATION:
                     self.organisations.add(
                         record.id, f["name"], country=f.get("country"), website=f.get("website")
@@ -115,6 +131,14 @@ class Resolver:
                     self._add_priority(record.id, f["kind"], f["label"], f.get("keywords", []))
                 elif record.kind is NodeKind.PROJECT:
                     self.projects.add(record.id)
+
+    def _add_competence(self, fields: dict[str, Any]) -> None:
+        """Index a competence under its labels in every language it has."""
+        names = [*(fields.get("alt_labels") or [])]
+        for entries in (fields.get("labels"), fields.get("alt_labels_by_language")):
+            names += [label for _, label in untagged(entries or [])]
+        self.competences.add(fields["id"], fields.get("label") or "", names,
+                             fields.get("esco_uri"))  # fmt: skip
 
     def _add_priority(self, pid: str, kind: str, label: str, keywords: Sequence[str]) -> None:
         self.priorities[pid] = PriorityTerms.of(pid, kind, label, keywords)
@@ -147,8 +171,10 @@ def _subject(record: Record, resolver: Resolver) -> str | None:
     """The id of the existing node a link-only record names, or None."""
     if record.subject is Target.PROJECT:
         return record.id if record.id in resolver.projects else None
-    if record.subject is Target.COMPETENCE:
+    if record.subject is Target.ESCO:
         return resolver.competences.by_uri(record.id)
+    if record.subject is Target.OCCUPATION:
+        return resolver.occupations.get(record.id)
     return record.id
 
 
@@ -162,21 +188,27 @@ def resolve_records(parsed: ParsedFile, resolver: Resolver, source_id: str, batc
             missing_subjects += record.rows
             continue
         links: list[tuple[Any, ...]] = []
+        #: Organisations this record (a project) already names, by role: no other of its
+        #: partners in that role can be one of them (a coordinator named again among the
+        #: partners, misspelled, is still the coordinator).
+        partners: dict[str, set[str]] = defaultdict(set)
         for ref in record.references:
-            if record.subject is Target.COMPETENCE:
+            role = str(dict(ref.properties).get("role") or ref.column)
+            if ref.target is Target.ESCO:
                 target_id = resolver.competences.by_uri(ref.value)
                 if target_id is None:
                     hierarchy_skipped += 1
                     continue
             elif ref.mention is not None:
                 target_id = _resolve_mention(ref, ref.mention, record, parsed, resolver,
-                                             source_id, batch)  # fmt: skip
+                                             source_id, batch, partners[role])  # fmt: skip
                 if target_id is None:
                     continue
             else:
-                target_id = _resolve(
-                    ref.target, ref.value, ref.column, record, parsed, resolver, source_id, batch
-                )
+                target_id = _resolve(ref.target, ref.value, ref.column, record, parsed,
+                                     resolver, source_id, batch, partners[role])  # fmt: skip
+            if ref.target is Target.ORGANISATION and target_id is not None:
+                partners[role].add(target_id)
             if target_id is None:
                 report.unresolved.append(
                     Unresolved(
@@ -195,13 +227,19 @@ def resolve_records(parsed: ParsedFile, resolver: Resolver, source_id: str, batc
             links.append((ref.rel, src_kind, dst_kind, src, dst, ref.properties))
         for rel, src_kind, dst_kind, src, dst, props in links:
             batch.edges[(rel, src_kind, dst_kind)].append({"a": src, "b": dst, **dict(props)})
-        batch.written += record.rows
         if record.subject is not None:
+            # a file of links counts the links it wrote, not the rows it had
+            batch.written += len(links)
             parsed.owned_ids.append(record_id)
             continue
-        row = dict(record.fields)
+        batch.written += record.rows
+        fields = record.fields
+        if "labels" in fields and record.id.startswith(ESCO_ID_PREFIX):
+            fields = merge_concept(resolver.concepts.get(record.id), fields)
+            resolver.concepts[record.id] = fields
+        row = dict(fields)
         row["source"] = source_id
-        row["fingerprint"] = _fingerprint([record.fields, sorted(map(str, links))])
+        row["fingerprint"] = _fingerprint([fields, sorted(map(str, links))])
         if record.kind is NodeKind.ORGANISATION:
             state = resolver.state.setdefault(record.id, _OrgState(row["name"]))
             if source_id not in state.sources:
@@ -210,12 +248,18 @@ def resolve_records(parsed: ParsedFile, resolver: Resolver, source_id: str, batc
         batch.nodes[record.kind].append(row)
     if missing_subjects:
         parsed.report.rows_skipped += missing_subjects
-        what = "projects" if parsed.plan.node is NodeKind.PROJECT else "skills"
+        node = parsed.plan.node
+        what = _SUBJECTS.get(node, "nodes") if node is not None else "nodes"
         _notice(parsed.report, f"{missing_subjects} rows name {what} that are not loaded "
                 "(left out by a filter, or not in this call or the store)")  # fmt: skip
     if hierarchy_skipped:
-        _notice(parsed.report, f"{hierarchy_skipped} relations to skill groups or skills "
-                "not loaded were passed over")  # fmt: skip
+        parsed.report.rows_skipped += hierarchy_skipped
+        _notice(parsed.report, f"{hierarchy_skipped} relations to ESCO concepts not loaded "
+                "were passed over")  # fmt: skip
+
+
+_SUBJECTS = {NodeKind.PROJECT: "projects", NodeKind.COMPETENCE: "ESCO concepts",
+             NodeKind.OCCUPATION: "ESCO occupations"}  # fmt: skip
 
 
 def _notice(report: FileReport, text: str) -> None:
@@ -257,16 +301,18 @@ def _join(
     resolver.organisations.add(target, state.name, country=mention.country, pic=mention.pic,
                                vat=mention.vat, website=mention.website,
                                aliases=[mention.name])  # fmt: skip
-    changed = False
-    if mention.name != state.name and mention.name not in state.aliases:
+    spelled_new = mention.name != state.name and mention.name not in state.aliases
+    changed = spelled_new
+    if spelled_new:
         state.aliases.append(mention.name)
-        changed = True
     for attribute in ("pic", "vat"):
         if getattr(mention, attribute) and not getattr(state, attribute):
             setattr(state, attribute, getattr(mention, attribute))
             changed = True
-    if source_id not in state.sources:
-        state.sources.append(source_id)
+    # every join of another spelling, or of a source not seen before, is a merge to report
+    if source_id not in state.sources or spelled_new:
+        if source_id not in state.sources:
+            state.sources.append(source_id)
         state.merges.append(
             f"{source_id} {parsed.name}: {mention.name!r} ({mention.country or '-'}) "
             f"from {mention.origin}, joined by {evidence}"
@@ -283,7 +329,7 @@ def _join(
 
 def _resolve_mention(
     ref: Reference, mention: OrgMention, record: Record, parsed: ParsedFile,
-    resolver: Resolver, source_id: str, batch: Batch,
+    resolver: Resolver, source_id: str, batch: Batch, partners: set[str],
 ) -> str | None:  # fmt: skip
     """The organisation a source describes: joined, created, or held back for review."""
     location = parsed.table.where(ref.line or record.line)
@@ -293,7 +339,7 @@ def _resolve_mention(
     if decided is not None and decided.id and decided.id in index:
         evidence = "a reviewer's decision" if decided.action == "merge" else "earlier review"
         return _join(decided.id, evidence, mention, resolver, source_id, batch, parsed, location)
-    decision: Decision = index.match(mention, by_name=decided is None)
+    decision: Decision = index.match(mention, by_name=decided is None, exclude=partners)
     if decision.outcome is Outcome.MATCHED and decision.id:
         return _join(decision.id, decision.evidence, mention, resolver, source_id, batch,
                      parsed, location)  # fmt: skip
@@ -312,12 +358,20 @@ def _resolve_mention(
     new_id = _create_organisation(mention, resolver, source_id, batch, location, parsed.report)
     if decided is not None:
         review.remember(key, ReviewDecision(action="separate", id=new_id, name=mention.name))
+    for other, reason in decision.related:
+        batch.edges[(RelType.RELATED, NodeKind.ORGANISATION, NodeKind.ORGANISATION)].append(
+            {"a": new_id, "b": other, "reason": reason}
+        )
+        parsed.report.related.append(
+            f"{location} {new_id} ({mention.name}) is related to {other} "
+            f"({index.name_of(other)}), not the same: {reason}"
+        )
     return new_id
 
 
 def _resolve(
     target: Target, value: str, column: str, record: Record, parsed: ParsedFile,
-    resolver: Resolver, source_id: str, batch: Batch,
+    resolver: Resolver, source_id: str, batch: Batch, partners: set[str],
 ) -> str | None:  # fmt: skip
     if target is Target.COUNTRY:
         batch.nodes[NodeKind.COUNTRY].append(
@@ -335,7 +389,7 @@ def _resolve(
         return value if value in resolver.priorities else None
     if target is Target.PROJECT:
         return value if value in resolver.projects else None
-    match = resolver.organisations.resolve(value)
+    match = resolver.organisations.resolve(value, exclude=partners)
     location = parsed.table.where(record.line)
     if match is None:
         new_id = resolver.organisations.new_id(value)
@@ -352,6 +406,13 @@ def _resolve(
             FuzzyMatch(location=location, column=column, value=value, matched_id=match.id,
                        matched_name=match.name, score=match.score or 0.0)
         )  # fmt: skip
+        state = resolver.state.setdefault(match.id, _OrgState(match.name))
+        note = (f"{source_id} {parsed.name}: {value!r} in column {column}, "
+                f"joined by name similarity {match.score:g}")  # fmt: skip
+        if note not in state.merges:
+            state.merges.append(note)
+            if match.id not in batch.created:
+                batch.touched.add(match.id)
     return match.id
 
 

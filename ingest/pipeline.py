@@ -12,14 +12,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from graph.errors import SkillGraphError
+from graph.schema import NodeKind
 from graph.store import Store
 from ingest.kinds import FileKind
 from ingest.linking import Batch, Resolver, finish_organisations, resolve_poll, resolve_records
 from ingest.reading import ParsedFile, expand, read_file
-from ingest.report import (
-    FileReport,
-    IngestReport,
-)
+from ingest.report import FileReport, IngestReport
 from ingest.review import ReviewBook
 from ingest.sources import SourceFormat, SourceOptions
 from ingest.tables import DEFAULT_LIMITS, ReadLimits
@@ -57,12 +55,9 @@ def ingest(
     from ingest import esco_map
 
     review = ReviewBook.open(review_file)
-    files, passed_over = expand(paths, kind, source)
+    files, passed_over = expand(paths, kind, source, options, limits)
     report = IngestReport(review_file=str(review_file) if review_file else None)
-    for path in passed_over:
-        report.files.append(
-            FileReport(file=str(path), notice="passed over: its name says no kind of file")
-        )
+    report.files.extend(passed_over)
     parsed_files: list[ParsedFile] = []
     for path in files:
         name = names.get(path) if names else None
@@ -112,7 +107,8 @@ def ingest(
         if progress:
             progress(str(parsed.path), done, len(ordered))
     catalogue_touched = any(
-        p.plan.name in {FileKind.COMPETENCES.value, "esco_skills"} for p in parsed_files
+        p.plan.node is NodeKind.COMPETENCE and any(r.subject is None for r in p.records)
+        for p in parsed_files
     )
     report.esco_linked = esco_map.link(store, review, suggest_new=catalogue_touched)
     review.save()

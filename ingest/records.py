@@ -20,6 +20,11 @@ class Target(StrEnum):
     PRIORITY = "priority"
     COUNTRY = "country"
     PROJECT = "project"
+    #: A concept of the ESCO catalogue by its URI (a skill or skill group, never one of
+    #: the partnership's own competences that cites it).
+    ESCO = "esco"
+    #: An ESCO occupation by its URI.
+    OCCUPATION = "occupation"
 
 
 @dataclass(frozen=True)

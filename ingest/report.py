@@ -66,6 +66,10 @@ class FileReport(BaseModel):
     pending_review: list[str] = Field(
         default_factory=list, description="Organisations not merged: several candidates"
     )
+    related: list[str] = Field(
+        default_factory=list,
+        description="Organisations kept apart but tied by an identifier (RELATED edges)",
+    )
     unclassified_answers: list[str] = Field(default_factory=list)
 
 

@@ -11,6 +11,15 @@ describes (a CORDIS participant, an Erasmus+ partner: an :class:`OrgMention`) go
 domain), then the normalised name with the same country, then name similarity above the
 threshold with the same country. Two candidates where one is needed is *ambiguous* and
 is never merged automatically.
+
+What keeps two organisations apart, whatever their names:
+
+* two different PICs (or two different VAT numbers): a shared VAT number between two
+  PICs makes them *related* (an institute and its parent society), never the same;
+* names that differ in a number or a short word in place of another (an acronym, a
+  unit designator: :func:`ingest.normalise.name_difference`);
+* being listed side by side in one project in the same role (the ``exclude`` of a
+  match): two partners of a project are two organisations.
 """
 
 from __future__ import annotations
@@ -24,7 +33,7 @@ from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
 
-from ingest.normalise import fold, organisation_key, slug
+from ingest.normalise import fold, name_difference, organisation_key, slug
 from ingest.records import OrgMention
 
 #: Lowest rapidfuzz ``token_sort_ratio`` (0-100) at which two organisation names match.
@@ -32,6 +41,8 @@ FUZZY_ORGANISATION_THRESHOLD = 90.0
 
 #: Id prefix of competences loaded from the ESCO catalogue.
 ESCO_ID_PREFIX = "esco-"
+#: Id prefix of ESCO occupations.
+ESCO_OCCUPATION_PREFIX = "esco-occupation-"
 
 #: Hosts that many organisations share: never evidence that two are the same.
 SHARED_HOSTS = frozenset(
@@ -139,12 +150,17 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Decision:
-    """The outcome of matching a mention, with the evidence for it."""
+    """The outcome of matching a mention, with the evidence for it.
+
+    ``related`` are organisations the mention is not, but is tied to by an identifier
+    (``(id, reason)``: a VAT number it shares under another PIC).
+    """
 
     outcome: Outcome
     id: str | None = None
     evidence: str = ""
     candidates: tuple[Candidate, ...] = ()
+    related: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -252,21 +268,32 @@ class OrganisationIndex:
         """The name an organisation was indexed under."""
         return self._names[organisation_id]
 
-    def resolve(self, value: str) -> Match | None:
-        """The organisation a cell names (id, exact name, or fuzzy name), or None."""
+    def resolve(self, value: str, *, exclude: Iterable[str] = ()) -> Match | None:
+        """The organisation a cell names (id, exact name, or fuzzy name), or None.
+
+        ``exclude`` are organisations the name cannot be (the other partners of its
+        project); a similar name that differs in a number or an acronym is not a match.
+        """
         if value in self._names:
             return Match(value, self._names[value])
+        excluded = set(exclude)
         key = organisation_key(value)
-        if key in self._by_key:
-            found = self._by_key[key]
+        found = self._by_key.get(key)
+        if (
+            found is not None
+            and found not in excluded
+            and not name_difference(value, self._names[found])
+        ):
             return Match(found, self._names[found])
-        best = process.extractOne(
-            key, self._by_key.keys(), scorer=fuzz.token_sort_ratio, score_cutoff=self.threshold
-        )
-        if best is None:
-            return None
-        found = self._by_key[best[0]]
-        return Match(found, self._names[found], round(float(best[1]), 1))
+        hits = process.extract(
+            key, self._by_key.keys(), scorer=fuzz.token_sort_ratio, score_cutoff=self.threshold,
+            limit=10,
+        )  # fmt: skip
+        for name, score, _ in hits:
+            found = self._by_key[name]
+            if name != key and found not in excluded and not name_difference(key, name):
+                return Match(found, self._names[found], round(float(score), 1))
+        return None
 
     # -- merging what sources say --------------------------------------------------------
     def _conflicts(self, facts: OrgFacts, mention: OrgMention) -> bool:
@@ -284,35 +311,55 @@ class OrganisationIndex:
         facts = self._facts[organisation_id]
         return Candidate(organisation_id, facts.name, facts.country, score)
 
-    def match(self, mention: OrgMention, *, by_name: bool = True) -> Decision:
+    def _differs(self, facts: OrgFacts, mention: OrgMention, key: str) -> bool:
+        """Whether the names say two organisations apart (see :func:`name_difference`)."""
+        if key in facts.keys:
+            return name_difference(mention.name, facts.name) is not None
+        return all(name_difference(key, known) is not None for known in facts.keys)
+
+    def match(
+        self, mention: OrgMention, *, by_name: bool = True, exclude: Iterable[str] = ()
+    ) -> Decision:
         """Decide which known organisation a mention is, if any.
 
-        ``by_name=False`` uses identifiers only (a reviewer said the name match is wrong).
+        ``by_name=False`` uses identifiers only (a reviewer said the name match is wrong);
+        ``exclude`` are organisations the mention cannot be (the other partners of its
+        project).
         """
+        excluded = set(exclude)
         if mention.pic and mention.pic in self._by_pic:
             return Decision(Outcome.MATCHED, self._by_pic[mention.pic], f"PIC {mention.pic}")
         vat = vat_key(mention.vat)
+        related: tuple[tuple[str, str], ...] = ()
         if vat and vat in self._by_vat:
-            return Decision(Outcome.MATCHED, self._by_vat[vat], f"VAT number {vat}")
+            owner = self._by_vat[vat]
+            if self._conflicts(self._facts[owner], mention) or owner in excluded:
+                related = ((owner, f"shared VAT number {vat} under another PIC"),)
+            else:
+                return Decision(Outcome.MATCHED, owner, f"VAT number {vat}")
+        decision = self._match_rest(mention, by_name, excluded | {i for i, _ in related})
+        return Decision(decision.outcome, decision.id, decision.evidence, decision.candidates,
+                        related)  # fmt: skip
+
+    def _match_rest(self, mention: OrgMention, by_name: bool, excluded: set[str]) -> Decision:
+        """Website domain, then name and country, then name similarity."""
+        key = organisation_key(mention.name)
+
+        def possible(i: str) -> bool:
+            facts = self._facts[i]
+            return (i not in excluded and not self._conflicts(facts, mention)
+                    and self._country_fits(facts, mention))  # fmt: skip
+
         domain = web_domain(mention.website)
         if domain:
-            owners = [
-                i
-                for i in self._by_domain.get(domain, [])
-                if not self._conflicts(self._facts[i], mention)
-                and self._country_fits(self._facts[i], mention)
-            ]
+            owners = [i for i in self._by_domain.get(domain, []) if possible(i)
+                      and not self._differs(self._facts[i], mention, key)]  # fmt: skip
             if len(owners) == 1:
                 return Decision(Outcome.MATCHED, owners[0], f"website domain {domain}")
         if not by_name:
             return Decision(Outcome.NEW)
-        key = organisation_key(mention.name)
-        same = [
-            i
-            for i in self._keys.get(key, [])
-            if self._country_fits(self._facts[i], mention)
-            and not self._conflicts(self._facts[i], mention)
-        ]
+        same = [i for i in self._keys.get(key, []) if possible(i)
+                and not self._differs(self._facts[i], mention, key)]  # fmt: skip
         if mention.country and len(same) > 1:
             same = [i for i in same if self._facts[i].country == mention.country] or same
         if len(same) == 1:
@@ -330,7 +377,7 @@ class OrganisationIndex:
         table = self._by_country.get(mention.country)
         found_ids: dict[str, float] = {}
         for candidate, score in table.similar(key, self.threshold) if table else ():
-            if not self._conflicts(self._facts[candidate], mention):
+            if possible(candidate) and not self._differs(self._facts[candidate], mention, key):
                 found_ids[candidate] = max(found_ids.get(candidate, 0.0), score)
         if len(found_ids) == 1:
             ((only, score),) = found_ids.items()

@@ -16,6 +16,7 @@ import itertools
 import json
 import math
 import re
+import warnings
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -211,11 +212,13 @@ def _check_header(columns: list[str], file: str) -> list[str]:
     return names
 
 
-def _too_many_rows(file: str, limits: ReadLimits) -> InputError:
+def too_many_rows(file: str, limits: ReadLimits) -> InputError:
+    """The error that refuses a file of more rows than ``limits`` allow."""
     return InputError(f"has more than {limits.max_rows:,} rows, the limit of one file", file=file)
 
 
-def _long_cell(line: int, column: str, value: str, limits: ReadLimits) -> Problem | None:
+def long_cell(line: int, column: str, value: str, limits: ReadLimits) -> Problem | None:
+    """The problem of a cell longer than ``limits`` allow; None for one that is not."""
     if len(value) <= limits.max_cell_chars:
         return None
     return Problem(
@@ -223,6 +226,19 @@ def _long_cell(line: int, column: str, value: str, limits: ReadLimits) -> Proble
         f"holds {len(value):,} characters; a cell may hold {limits.max_cell_chars:,}",
         column,
     )
+
+
+def add_row(table: Table, line: int, cells: list[str], limits: ReadLimits = DEFAULT_LIMITS) -> None:
+    """Add a record read by a layout's own loader as a row of ``table``, or refuse it
+    for its over-long cells; cells the record leaves out read as empty."""
+    named = list(zip(table.columns, cells, strict=False))
+    problems = [p for column, value in named if (p := long_cell(line, column, value, limits))]
+    if problems:
+        table.problems.extend(problems)
+        return
+    values = dict.fromkeys(table.columns, "")
+    values.update((column, value.strip()) for column, value in named)
+    table.rows.append(Row(line, values))
 
 
 # --- CSV -------------------------------------------------------------------------------
@@ -391,7 +407,7 @@ def read_csv(
             continue
         counted += 1
         if counted > limits.max_rows:
-            raise _too_many_rows(file, limits)
+            raise too_many_rows(file, limits)
         misfit = len(record.cells) > width or (len(record.cells) < width and not short_rows)
         broken = record.unclosed or record.broken is not None or misfit
         if record.spill and broken:
@@ -421,7 +437,7 @@ def read_csv(
             )
         if max(map(len, record.cells)) > limits.max_cell_chars:
             for index, value in enumerate(record.cells):
-                long = _long_cell(record.line, _column_name(table.columns, index), value, limits)
+                long = long_cell(record.line, _column_name(table.columns, index), value, limits)
                 if long:
                     problems.append(long)
         if problems:
@@ -515,7 +531,7 @@ def read_json(text: str, file: str, *, limits: ReadLimits = DEFAULT_LIMITS) -> T
     if not data:
         raise InputError("holds an empty list", file=file)
     if len(data) > limits.max_rows:
-        raise _too_many_rows(file, limits)
+        raise too_many_rows(file, limits)
     columns: list[str] = []
     for item in data:
         if isinstance(item, dict):
@@ -534,7 +550,7 @@ def read_json(text: str, file: str, *, limits: ReadLimits = DEFAULT_LIMITS) -> T
             except ValueError as error:
                 problems.append(Problem(index, str(error), key))
                 continue
-            long = _long_cell(index, key, cells[key], limits)
+            long = long_cell(index, key, cells[key], limits)
             if long:
                 problems.append(long)
         if problems:
@@ -621,13 +637,35 @@ def _check_dimension(archive: zipfile.ZipFile, member: str, file: str, limits: R
         raise InputError(f"declares a sheet wider than the XLSX format allows ({ref})", file=file)
 
 
-def workbook_header(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> list[str]:
-    """The header of a workbook's first sheet, the workbook checked first."""
+def _load_workbook(data: bytes, *, values: bool) -> Any:
+    """openpyxl's read-only workbook, without openpyxl's warnings on stderr.
+
+    openpyxl warns about every workbook saved without a default style (as CORDIS and
+    many tools write them); the warning says nothing to a user of this tool. ``values``
+    gives the values saved for formulas, not the formulas.
+    """
     import openpyxl
 
-    data = _read_bytes(path, limits)
-    check_workbook(data, str(path), limits)
-    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=values)
+
+
+def open_workbook(data: bytes, file: str, limits: ReadLimits = DEFAULT_LIMITS) -> Any:
+    """A workbook opened read-only for its saved values, checked by :func:`check_workbook`
+    first; a damaged one is an :class:`~graph.errors.InputError` naming the file."""
+    check_workbook(data, file, limits)
+    try:
+        return _load_workbook(data, values=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise InputError(
+            f"is not a readable XLSX workbook ({type(error).__name__})", file=file
+        ) from None
+
+
+def workbook_header(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> list[str]:
+    """The header of a workbook's first sheet, the workbook checked first."""
+    workbook = open_workbook(read_bytes(path, limits), str(path), limits)
     try:
         first = next(workbook.worksheets[0].iter_rows(max_row=1, values_only=True), ())
     finally:
@@ -653,18 +691,9 @@ def read_xlsx(data: bytes, file: str, *, limits: ReadLimits = DEFAULT_LIMITS) ->
     workbook saved for its formulas; a formula saved without a value refuses its row,
     naming the cell.
     """
-    import openpyxl
-
-    check_workbook(data, file, limits)
+    workbook = open_workbook(data, file, limits)
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise InputError(
-            f"is not a readable XLSX workbook ({type(error).__name__})", file=file
-        ) from None
-    try:
-        return _read_sheet(workbook, sheet, data, file, limits)
+        return _read_sheet(workbook, workbook.worksheets[0], data, file, limits)
     except InputError:
         raise
     except Exception as error:  # a damaged sheet fails while it is streamed
@@ -678,7 +707,6 @@ def read_xlsx(data: bytes, file: str, *, limits: ReadLimits = DEFAULT_LIMITS) ->
 
 def _read_sheet(workbook: Any, sheet: Any, data: bytes, file: str, limits: ReadLimits) -> Table:
     """The rows of an opened workbook's first sheet (see :func:`read_xlsx`)."""
-    import openpyxl
     from openpyxl.utils import get_column_letter
 
     formulas: Any = None
@@ -702,14 +730,14 @@ def _read_sheet(workbook: Any, sheet: Any, data: bytes, file: str, limits: ReadL
             raise InputError(f"has an empty first sheet {sheet.title!r}{also}", file=file)
         table = Table(file, _check_header(columns, file))
         if _has_formulas(workbook._archive, sheet._worksheet_path):
-            formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+            formulas = _load_workbook(data, values=False)
             formula_rows: Iterator[Any] = formulas.worksheets[0].iter_rows(min_row=2)
         else:
             formula_rows = iter(())
         width = len(table.columns)
         for number, values in enumerate(rows, start=2):
             if number > limits.max_rows + 1:
-                raise _too_many_rows(file, limits)
+                raise too_many_rows(file, limits)
             saved = next(formula_rows, ())
             cells = {c: _cell(v) for c, v in zip(table.columns, values, strict=False)}
             problems: list[Problem] = []
@@ -734,7 +762,7 @@ def _read_sheet(workbook: Any, sheet: Any, data: bytes, file: str, limits: ReadL
                     )
                 )
             for column, value in cells.items():
-                long = _long_cell(number, column, value, limits)
+                long = long_cell(number, column, value, limits)
                 if long:
                     problems.append(long)
             if problems:
@@ -747,7 +775,8 @@ def _read_sheet(workbook: Any, sheet: Any, data: bytes, file: str, limits: ReadL
             formulas.close()
 
 
-def _read_bytes(path: Path, limits: ReadLimits) -> bytes:
+def read_bytes(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> bytes:
+    """The bytes of a file no bigger than ``limits`` allow."""
     try:
         size = path.stat().st_size
         if size > limits.max_file_bytes:
@@ -776,7 +805,7 @@ def read_table(
     ``short_rows`` lets a CSV row leave out its trailing empty cells (see :func:`read_csv`).
     """
     file = str(path)
-    data = _read_bytes(path, limits)
+    data = read_bytes(path, limits)
     if not data.strip():
         raise InputError("is empty", file=file)
     suffix = path.suffix.lower()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 from pydantic import BaseModel
@@ -15,9 +16,11 @@ TEXT_FIELDS = {
     NodeKind.ORGANISATION: ("city", "country"),
     NodeKind.PROJECT: ("acronym", "description", "programme"),
     NodeKind.TRAINING_OFFER: ("description",),
-    NodeKind.COMPETENCE: ("alt_labels", "group"),
+    NodeKind.COMPETENCE: ("alt_labels", "alt_labels_by_language", "group", "collections"),
     NodeKind.PRIORITY: ("description", "keywords"),
 }
+#: Per kind, the property holding its name in other languages (``<lang>:<label>`` entries).
+LANGUAGE_NAMES = {NodeKind.COMPETENCE: "labels"}
 #: Kinds named as the API names them.
 KIND_NAMES = {
     NodeKind.ORGANISATION: "organisation",
@@ -46,6 +49,8 @@ class _Entry:
     folded_id: str
     folded_name: str
     folded_text: str
+    #: Its name in the other languages it has, folded.
+    folded_names: tuple[str, ...] = ()
 
 
 class SearchIndex:
@@ -61,21 +66,31 @@ class SearchIndex:
             for field in TEXT_FIELDS[kind]:
                 value = data.get(field)
                 parts.extend(value if isinstance(value, list) else [str(value or "")])
-            self.entries.append(
-                _Entry(kind, node_id, name, fold(node_id), fold(name), fold(" ".join(parts)))
-            )
+            tagged = data.get(LANGUAGE_NAMES.get(kind, "")) or []
+            other = dict.fromkeys(fold(e.partition(":")[2]) for e in tagged)
+            names = tuple(n for n in other if n and n != fold(name))
+            self.entries.append(_Entry(kind, node_id, name, fold(node_id), fold(name),
+                                       fold(" ".join(parts)), names))  # fmt: skip
         self.entries.sort(key=lambda e: (e.kind.value, e.id))
 
 
+def _name_score(name: str, query: str) -> float:
+    if query == name:
+        return 1.0
+    if name.startswith(query):
+        return 0.9
+    if f" {query}" in f" {name}":
+        return 0.8
+    return 0.6 if query in name else 0.0
+
+
 def _score(entry: _Entry, query: str) -> tuple[float, str]:
-    if query in (entry.folded_name, entry.folded_id):
+    if query == entry.folded_id:
         return 1.0, "name"
-    if entry.folded_name.startswith(query):
-        return 0.9, "name"
-    if f" {query}" in f" {entry.folded_name}":
-        return 0.8, "name"
-    if query in entry.folded_name:
-        return 0.6, "name"
+    best = max((_name_score(n, query) for n in (entry.folded_name, *entry.folded_names)),
+               default=0.0)  # fmt: skip
+    if best:
+        return best, "name"
     if query in entry.folded_text:
         return 0.4, "text"
     return 0.0, ""
@@ -105,3 +120,33 @@ def search(
             )
     hits.sort(key=lambda h: (-h.score, h.name.lower(), h.id))
     return hits[:limit]
+
+
+def in_language(competence: dict[str, Any], language: str | None) -> dict[str, Any]:
+    """A competence with its label and alternative labels in ``language``, English as fallback.
+
+    Labels per language are the ``<lang>:<label>`` entries of ``labels`` and
+    ``alt_labels_by_language``; a competence without one in the language keeps its
+    English (or only) label.
+
+    >>> skill = {"label": "manage", "alt_labels": ["run"], "labels": ["en:manage", "es:gestionar"],
+    ...          "alt_labels_by_language": ["en:run", "es:dirigir"]}
+    >>> in_language(skill, "es")["label"], in_language(skill, "es")["alt_labels"]
+    ('gestionar', ['dirigir'])
+    >>> in_language(skill, "fr")["label"]
+    'manage'
+    """
+    if not language:
+        return competence
+    labels = dict(_untag(competence.get("labels")))
+    chosen = language if language in labels else "en" if "en" in labels else None
+    if chosen is None:
+        return competence
+    alternatives = [
+        a for lang, a in _untag(competence.get("alt_labels_by_language")) if lang == chosen
+    ]
+    return {**competence, "label": labels[chosen], "alt_labels": alternatives}
+
+
+def _untag(entries: list[str] | None) -> list[tuple[str, str]]:
+    return [(e.partition(":")[0], e.partition(":")[2]) for e in entries or [] if ":" in e]

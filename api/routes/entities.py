@@ -12,6 +12,7 @@ from graph import model
 from graph.model import DeliveryMode, OrganisationType, PriorityKind
 from graph.schema import NodeKind
 from queries.entities import get_entity, list_entities
+from queries.search import in_language
 
 router = APIRouter()
 
@@ -30,6 +31,16 @@ CountryCode = Annotated[
 ]
 CompetenceId = Annotated[
     str | None, Query(min_length=1, max_length=500, description="A competence id")
+]
+
+
+#: The language a competence's label is shown in (ESCO labels); English when it has none.
+Language = Annotated[
+    str | None,
+    Query(
+        pattern="^[a-z]{2}(-[a-z]{2,4})?$",
+        description="Label language (ISO 639-1), English as fallback",
+    ),
 ]
 
 
@@ -114,9 +125,11 @@ def list_competences(
     offset: Offset = 0,
     q: Text = None,
     group: Annotated[str | None, Query(max_length=200)] = None,
+    lang: Language = None,
 ) -> dict[str, Any]:
     """Competences, ordered by id, with the total that match."""
-    return _page(store, NodeKind.COMPETENCE, limit, offset, q, group=group)
+    page = _page(store, NodeKind.COMPETENCE, limit, offset, q, group=group)
+    return {**page, "data": [in_language(c, lang) for c in page["data"]]}
 
 
 @router.get("/priorities", response_model=schemas.Page[model.Priority], tags=["priorities"])
@@ -154,9 +167,11 @@ async def get_training_offer(cache: CacheDep, entity_id: EntityId) -> dict[str, 
 
 @router.get("/competences/{entity_id}", response_model=schemas.CompetenceDetail, tags=["competences"],
             responses={404: {"model": schemas.ErrorResponse}})  # fmt: skip
-async def get_competence(cache: CacheDep, entity_id: EntityId) -> dict[str, Any]:
+async def get_competence(
+    cache: CacheDep, entity_id: EntityId, lang: Language = None
+) -> dict[str, Any]:
     """A competence with who needs it, who is expert in it, what teaches and targets it."""
-    return get_entity(await cache.graph_async(), NodeKind.COMPETENCE, entity_id)
+    return in_language(get_entity(await cache.graph_async(), NodeKind.COMPETENCE, entity_id), lang)
 
 
 @router.get("/priorities/{entity_id}", response_model=schemas.PriorityDetail, tags=["priorities"],

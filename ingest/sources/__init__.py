@@ -1,45 +1,47 @@
-"""Readers of published formats: each turns a file into canonical records.
+"""Every file layout the ingest reads, and the one place that tells which a file has.
 
-A source file goes through the same validation, reference resolution, provenance and
-report as a canonical file: a reader only maps the published columns onto
-:class:`~ingest.records.Record` and :class:`~ingest.records.PollAnswer`.
+A file is identified once, by :func:`identify` from its name and header, then read by
+its layout alone (:class:`~ingest.sources.common.Layout`: its loader, its reader, what
+it writes). A published layout is recognised by its header; a canonical file by its
+name (``members.csv``). Two layouts claiming one file, or none, is a clear message,
+never a guess.
 
-=================  ================================================  ===================
-format             files                                             detected by header
-=================  ================================================  ===================
-``cordis``         ``project.csv``, ``organization.csv``             yes
-``esco``           ``skills_en.csv``, ``broaderRelationsSkillPillar_en.csv``  yes
-``erasmus``        Project Results Platform export (CSV or XLSX)     yes
-``poll``           a polling tool's export, with a mapping file      no (``--format poll``)
-=================  ================================================  ===================
+=================  ==================================================  ======================
+format             files                                               recognised by
+=================  ==================================================  ======================
+``cordis``         ``project.csv``, ``organization.csv`` (CSV, XLSX),  header
+                   the tab-separated organisations of FP1-FP7
+``esco``           the whole download folder of a release (v1.0-1.2)   header and file name
+                   in any language: skills, skill groups, hierarchy,
+                   collections, broader relations, occupations,
+                   occupation-skill relations
+``erasmus``        Project Results Platform export (CSV or XLSX)       header
+``poll``           a polling tool's export, with a mapping file        the mapping file
+(canonical)        members, projects, training_offers, competences,   file name
+                   priorities, poll_responses
+=================  ==================================================  ======================
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.sources import cordis, erasmus, esco, poll
-from ingest.sources.common import Layout, SourceFormat, SourceRead
-from ingest.sources.poll import PollMapping
-from ingest.tables import DEFAULT_LIMITS, ReadLimits, Table, decode_head, workbook_header
+from graph.errors import InputError
+from ingest.kinds import FileKind, kind_from_name
+from ingest.sources import canonical, cordis, erasmus, esco, poll
+from ingest.sources.common import Layout, SourceFormat, SourceOptions, SourceRead
+from ingest.tables import DEFAULT_LIMITS, ReadLimits, decode_head, workbook_header
 
-__all__ = ["Layout", "SourceFormat", "SourceOptions", "SourceRead", "choose", "detect", "read",
-           "sniff"]  # fmt: skip
+__all__ = ["LAYOUTS", "Header", "Layout", "SourceFormat", "SourceOptions", "SourceRead",
+           "identify", "sniff"]  # fmt: skip
 
 _SNIFF_BYTES = 1 << 16
 
-
-@dataclass(frozen=True)
-class SourceOptions:
-    """What the caller says about the sources of one call."""
-
-    keywords: tuple[str, ...] = ()
-    topics: tuple[str, ...] = ()
-    poll_mapping: PollMapping | None = None
+#: Every published layout; the canonical kinds are in :data:`canonical.LAYOUTS`.
+LAYOUTS: tuple[Layout, ...] = (*cordis.LAYOUTS, *esco.LAYOUTS, *erasmus.LAYOUTS, poll.EXPORT)
 
 
 @dataclass(frozen=True)
@@ -74,40 +76,61 @@ def sniff(
     return best
 
 
-def detect(columns: Sequence[str]) -> Layout | None:
-    """The published layout a header unmistakably has, or None."""
-    return cordis.detect(columns) or esco.detect(columns) or erasmus.detect(columns)
+def _one(path: Path, claiming: list[Layout]) -> Layout | None:
+    """The one layout of several that claim a header, told apart by the file's name."""
+    if len(claiming) > 1:
+        claiming = [layout for layout in claiming if layout.named(path)] or claiming
+    if len(claiming) > 1:
+        names = " and ".join(f"{layout.name} ({layout.title})" for layout in claiming)
+        raise InputError(f"is claimed by two layouts, {names}; rename it after one of them "
+                         "or pass --kind", file=str(path))  # fmt: skip
+    return claiming[0] if claiming else None
 
 
-def choose(source: SourceFormat, columns: Sequence[str]) -> Layout | None:
-    """The layout of a file the caller says is of ``source``; None if it is not one."""
-    if source is SourceFormat.CORDIS:
-        return cordis.choose(columns)
-    if source is SourceFormat.ESCO:
-        return esco.choose(columns)
-    if source is SourceFormat.ERASMUS:
-        return erasmus.choose(columns)
-    return poll.EXPORT
+def identify(
+    path: Path,
+    header: Header | None,
+    *,
+    kind: FileKind | None = None,
+    source: SourceFormat | None = None,
+    options: SourceOptions | None = None,
+) -> Layout:
+    """The layout of a file, from what the caller says, its header and its name.
 
-
-def required(layout: Layout, options: SourceOptions) -> tuple[str, ...]:
-    """The columns a file of a layout must have."""
-    if layout.poll and options.poll_mapping is not None:
-        return poll.required_columns(options.poll_mapping)
-    return layout.required
-
-
-def read(layout: Layout, table: Table, options: SourceOptions) -> SourceRead:
-    """Map a table of a published layout onto records or poll answers."""
-    if layout is cordis.PROJECTS:
-        return cordis.read_projects(table, options.keywords, options.topics)
-    if layout is cordis.ORGANISATIONS:
-        return cordis.read_organisations(table)
-    if layout is esco.SKILLS:
-        return esco.read_skills(table)
-    if layout is esco.HIERARCHY:
-        return esco.read_hierarchy(table)
-    if layout is erasmus.PROJECTS:
-        return erasmus.read_projects(table, options.keywords)
-    assert options.poll_mapping is not None
-    return poll.read_export(table, options.poll_mapping)
+    ``kind`` names a canonical kind and ``source`` a published format for every file of
+    the call. Otherwise a header that a published layout claims decides; a file whose
+    header no published layout claims is a canonical file named after its kind, or a
+    poll export when the call has a poll mapping. Raises
+    :class:`~graph.errors.InputError` when two layouts claim the file or none does.
+    """
+    if kind is not None:
+        return canonical.LAYOUTS[kind]
+    options = options or SourceOptions()
+    columns = header.columns if header else []
+    if source is SourceFormat.POLL:
+        return poll.EXPORT
+    published = [layout for layout in LAYOUTS if source is None or layout.format is source]
+    found = _one(path, [layout for layout in published if layout.claims(path, columns)])
+    if found is not None and found.refusal:
+        raise InputError(f"is {found.refusal}", file=str(path))
+    if found is not None:
+        return found
+    if source is not None:
+        by_name = [layout for layout in published if layout.named(path)]
+        if len(by_name) == 1 or len(published) == 1:
+            return (by_name or published)[0]  # its header is checked against the layout's
+        known = ", ".join(layout.title for layout in published)
+        raise InputError(f"does not have the columns of any {source.value} layout ({known})",
+                         file=str(path))  # fmt: skip
+    named = kind_from_name(path.stem)
+    canonical_poll = "question_kind" in columns
+    not_canonical = named is None or (named is FileKind.POLL_RESPONSES and not canonical_poll)
+    if options.poll_mapping is not None and columns and not_canonical:
+        return poll.EXPORT
+    if named is not None:
+        return canonical.LAYOUTS[named]
+    kinds = ", ".join(k.value for k in FileKind)
+    raise InputError(
+        "its kind is not clear from its name, and its header is of no published format; "
+        f"name it after one of {kinds} or pass --kind or --format", file=str(path),
+    )  # fmt: skip

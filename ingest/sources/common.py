@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from graph.schema import NodeKind, RelType, model_for
 from ingest.normalise import fold
-from ingest.records import PollAnswer, Record, RowError, validation_problems
-from ingest.report import Rejection
+from ingest.records import CellError, PollAnswer, Record, RowError, validation_problems
+from ingest.report import Rejection, rejections
+from ingest.tables import ReadLimits, Table
+
+if TYPE_CHECKING:
+    from ingest.sources.poll import PollMapping
 
 
 class SourceFormat(StrEnum):
@@ -26,21 +32,80 @@ class SourceFormat(StrEnum):
 
 
 @dataclass(frozen=True)
-class Layout:
-    """One published file layout: what it writes and when in a call it is written.
+class SourceOptions:
+    """What the caller says about the sources of one call."""
 
-    ``rank`` orders the files of one call (the canonical kinds use 0, 20, 30, 50, 60,
-    80; see :data:`ingest.reading.KIND_RANK`). ``owns`` are the relationships the
-    file states in full for the nodes it names (rewritten on re-ingest).
+    keywords: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    poll_mapping: PollMapping | None = None
+
+
+@dataclass
+class Loaded:
+    """A file read into a table (the rows it refused are the table's problems)."""
+
+    table: Table
+    notices: list[str] = field(default_factory=list)
+
+
+Reader = Callable[[Table, SourceOptions], "SourceRead"]
+#: Reads a file into a table within the limits: ``(path, encoding, delimiter, options,
+#: limits)``.
+Loader = Callable[[Path, str | None, str, SourceOptions, ReadLimits], Loaded]
+#: Whether a header (its set of column names) is this layout's.
+Signature = Callable[[frozenset[str]], bool]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One file layout: how it is recognised, how it is read, what it writes and when.
+
+    A file is a layout's when its header has the layout's ``signature``; ``files`` (glob
+    patterns of file names, lower case) tell two layouts that both claim a header apart,
+    and are the only evidence for a layout with no signature (the canonical kinds, named
+    after their files). ``rank`` orders the files of one call (competences first, poll
+    answers last). ``owns`` are the relationships the file states in full for the nodes
+    it names (rewritten on re-ingest); ``column_owns`` those it owns only when it has
+    their column. ``loader`` reads the file into a table when the plain reader of
+    :mod:`ingest.tables` does not do (two header rows, broken quoting repaired).
     """
 
     name: str
-    format: SourceFormat
+    format: SourceFormat | None
     node: NodeKind | None
     required: tuple[str, ...]
     rank: int
+    reader: Reader
     owns: tuple[RelType, ...] = ()
+    column_owns: tuple[tuple[str, RelType], ...] = ()
     poll: bool = False
+    files: tuple[str, ...] = ()
+    signature: Signature | None = None
+    #: The header claims a file only when its name is one of ``files`` too (headers
+    #: that several tables of one publication share).
+    needs_name: bool = False
+    loader: Loader | None = None
+    #: What the layout is, for messages (``CORDIS organisations of FP1-FP7``).
+    title: str = ""
+    #: Why a file of a layout that is recognised is not read (then it has no reader).
+    refusal: str | None = None
+
+    def named(self, path: Path) -> bool:
+        """Whether the file's name is one this layout's files have."""
+        name = path.name.lower()
+        return any(fnmatch.fnmatchcase(name, pattern) for pattern in self.files)
+
+    def claims(self, path: Path, columns: Iterable[str]) -> bool:
+        """Whether a file's header is this layout's (never, for a layout known by name only)."""
+        if self.signature is None or (self.needs_name and not self.named(path)):
+            return False
+        return self.signature(frozenset(columns))
+
+    def owned(self, columns: Iterable[str]) -> tuple[RelType, ...]:
+        """The relationships a file of this layout with these columns states in full."""
+        present = set(columns)
+        by_column = (rel for column, rel in self.column_owns if column in present)
+        return tuple(dict.fromkeys((*self.owns, *by_column)))
 
 
 @dataclass
@@ -52,6 +117,12 @@ class SourceRead:
     rejected: list[Rejection] = field(default_factory=list)
     skipped: int = 0
     notices: list[str] = field(default_factory=list)
+    #: Why nothing of the file can be used (a poll export without its mapped columns).
+    error: str | None = None
+
+    def reject(self, table: Table, line: int, error: CellError) -> None:
+        """Note a row that cannot be used, with its line and every column to blame."""
+        self.rejected.extend(rejections(table.where(line), error))
 
 
 def validated(kind: NodeKind, fields: dict[str, Any], columns: dict[str, str]) -> dict[str, Any]:

@@ -22,10 +22,10 @@ from graph.model import OrganisationType
 from graph.schema import NodeKind, RelType
 from ingest import values
 from ingest.records import CellError, OrgMention, Record, Reference, Target
-from ingest.report import Rejection
 from ingest.sources.common import (
     Layout,
     SourceFormat,
+    SourceOptions,
     SourceRead,
     amount,
     matches_keywords,
@@ -36,11 +36,6 @@ from ingest.tables import Table
 ID_PREFIX = "erasmus-"
 GRANT_PREFIX = "EU Grant award in euros"
 IDENTIFIERS = ("Project Identifier", "Project Number")
-PROJECTS = Layout(
-    "erasmus_projects", SourceFormat.ERASMUS, NodeKind.PROJECT,
-    ("Project Title", "Coordinating organisation name"), rank=45,
-    owns=(RelType.PARTICIPATES_IN, RelType.ACTIVE_IN),
-)  # fmt: skip
 _PARTNER = re.compile(r"^Partner (\d+) name$")
 
 #: Words of the platform's organisation types -> our types, first match wins.
@@ -65,19 +60,6 @@ ORGANISATION_TYPES: tuple[tuple[str, OrganisationType], ...] = (
     ("enterprise", OrganisationType.SUPPLIER),
     ("company", OrganisationType.SUPPLIER),
 )
-
-
-def detect(columns: Sequence[str]) -> Layout | None:
-    """The Erasmus+ layout of a header, when it is unmistakably one."""
-    names = set(columns)
-    if set(PROJECTS.required) <= names and names & set(IDENTIFIERS):
-        return PROJECTS
-    return None
-
-
-def choose(columns: Sequence[str]) -> Layout | None:
-    """The layout of a file named an Erasmus+ export (``--format erasmus``)."""
-    return PROJECTS
 
 
 def organisation_type(text: str) -> str:
@@ -161,8 +143,9 @@ def _project(cells: dict[str, str], columns: Sequence[str], line: int) -> Record
     return Record(NodeKind.PROJECT, line, fields, references)
 
 
-def read_projects(table: Table, keywords: Sequence[str] = ()) -> SourceRead:
+def read_projects(table: Table, options: SourceOptions) -> SourceRead:
     """Projects, their coordinators and partners, of a Results Platform export."""
+    keywords = options.keywords
     result = SourceRead()
     seen: set[str] = set()
     for row in table.rows:
@@ -178,11 +161,21 @@ def read_projects(table: Table, keywords: Sequence[str] = ()) -> SourceRead:
             if record.id in seen:
                 raise CellError(IDENTIFIERS[0], f"duplicate project {record.id!r}")
         except CellError as error:
-            result.rejected.append(Rejection(location=table.where(row.line), column=error.column,
-                                             reason=str(error)))  # fmt: skip
+            result.reject(table, row.line, error)
             continue
         seen.add(record.id)
         result.records.append(record)
     if result.skipped:
         result.notices.append(f"{result.skipped} projects left out by the keyword filter")
     return result
+
+
+PROJECTS = Layout(
+    "erasmus_projects", SourceFormat.ERASMUS, NodeKind.PROJECT,
+    ("Project Title", "Coordinating organisation name"), 45, read_projects,
+    owns=(RelType.PARTICIPATES_IN, RelType.ACTIVE_IN), files=("*erasmus*",),
+    signature=lambda c: {"Project Title", "Coordinating organisation name"} <= c
+    and bool(c & set(IDENTIFIERS)),
+    title="Erasmus+ Project Results Platform export",
+)  # fmt: skip
+LAYOUTS = (PROJECTS,)
