@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.types import Message
 
@@ -18,6 +15,7 @@ from api.app import create_app
 from api.response_cache import ResponseCache
 from api.settings import Settings
 from tests.conftest import TINY
+from tests.live_server import live_server
 
 KEY = "write-key-for-tests"
 BOUNDARY = "bound4ry"
@@ -117,18 +115,8 @@ def test_with_the_key_the_same_way_of_sending_reads_the_whole_body(tmp_path: Pat
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[int]:
     """A real uvicorn server on a free port, serving the app; yields the port."""
-    app: FastAPI = create_app(Settings(data_dir=tmp_path / "graph", api_key=KEY))
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    while not instance.started:
-        if not thread.is_alive():
-            pytest.fail("the server did not start")
-        threading.Event().wait(0.02)
-    yield instance.servers[0].sockets[0].getsockname()[1]
-    instance.should_exit = True
-    thread.join()
+    with live_server(Settings(data_dir=tmp_path / "graph", api_key=KEY)) as port:
+        yield port
 
 
 def test_a_real_server_answers_401_without_asking_for_the_body(server: int) -> None:

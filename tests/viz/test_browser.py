@@ -9,8 +9,6 @@ skipped with the reason; no browser is ever downloaded.
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,13 +19,13 @@ from urllib.parse import urlsplit
 import networkx as nx
 import pytest
 
-from api.app import create_app
 from api.settings import Settings
 from queries.duplicates import duplicates
 from queries.fragmentation import fragmentation
 from queries.gaps import gaps
 from queries.partners import partners
 from tests.conftest import copy_store
+from tests.live_server import live_server
 from viz.network import View
 from viz.page import render_page
 from viz.views import (
@@ -69,32 +67,12 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real uvicorn server in a thread, on its own copy of the sample store."""
-    import uvicorn
-
     store = copy_store(sample_store_dir, tmp_path_factory.mktemp("viz-browser") / "graph")
-    port = _free_port()
-    config = uvicorn.Config(create_app(Settings(data_dir=store)), host="127.0.0.1", port=port,
-                            log_level="warning", lifespan="on")  # fmt: skip
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with live_server(Settings(data_dir=store)) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @dataclass

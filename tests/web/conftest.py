@@ -6,8 +6,6 @@ axe-core (``make axe``), accessibility violations; screenshots go to ``docs/scre
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,10 +14,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from api.app import create_app
 from api.settings import Settings
 from tests.conftest import copy_store
-from tests.viz.test_browser import CHROMIUM, CHROMIUM_ARGS, _free_port
+from tests.live_server import live_server
+from tests.viz.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
@@ -47,24 +45,10 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def server(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real server with a write key, on this module's own copy of the sample store."""
-    import uvicorn
-
     store = copy_store(sample_store_dir, tmp_path_factory.mktemp("web") / "graph")
     settings = Settings(data_dir=store, api_key=WRITE_KEY)  # type: ignore[call-arg]
-    port = _free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                            log_level="warning", lifespan="on")  # fmt: skip
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not uv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with live_server(settings) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @dataclass
