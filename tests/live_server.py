@@ -1,4 +1,4 @@
-"""A real uvicorn server in a thread of the test process, for browsers and raw sockets."""
+"""A real uvicorn server in a thread of the test process, and Debian's Chromium to visit it."""
 
 from __future__ import annotations
 
@@ -6,11 +6,23 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from api.app import create_app
 from api.settings import Settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @contextmanager
@@ -33,3 +45,18 @@ def live_server(settings: Settings, *, start_timeout: float = 60.0) -> Iterator[
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def chromium(tests: str) -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright; ``tests`` skipped, with the reason, without it."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (make browser installs it): {tests} skipped")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip(f"the playwright package is not installed: {tests} skipped")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -25,7 +25,7 @@ from queries.fragmentation import fragmentation
 from queries.gaps import gaps
 from queries.partners import partners
 from tests.conftest import copy_store
-from tests.live_server import live_server
+from tests.live_server import chromium, live_server
 from viz.network import View
 from viz.page import render_page
 from viz.views import (
@@ -38,33 +38,14 @@ from viz.views import (
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 READY = "window.skillgraph && window.skillgraph.ready"
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """Debian's Chromium driven by Playwright; skipped, with the reason, where it is missing."""
-    if not CHROMIUM.exists():
-        pytest.skip(
-            f"{CHROMIUM} is not installed (make browser installs it): browser tests skipped"
-        )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("the playwright package is not installed: browser tests skipped")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium("browser tests") as browser:
+        yield browser
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,7 @@ import pytest
 
 from api.settings import Settings
 from tests.conftest import copy_store
-from tests.live_server import live_server
-from tests.viz.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.live_server import chromium, live_server
 
 AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
@@ -30,16 +29,8 @@ def browser() -> Iterator[Any]:
 
     One per module, like the views' tests, so that only one Playwright runs at a time.
     """
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (make browser installs it): web tests skipped")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("the playwright package is not installed: web tests skipped")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium("web tests") as browser:
+        yield browser
 
 
 @pytest.fixture(scope="module")
