@@ -39,6 +39,8 @@ FETCH_SIZE = 1000
 #: the store counts as unavailable (the driver's default of 30 s would hold a request that long).
 RETRY_TIME = 5.0
 DATABASE_NOT_FOUND = "Neo.ClientError.Database.DatabaseNotFound"
+#: A transaction over the memory the server allows one (``dbms.memory.transaction.total.max``).
+OUT_OF_TRANSACTION_MEMORY = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
 
 
 def _shape(value: Any) -> object:
@@ -164,6 +166,14 @@ class Neo4jStore:
         code = getattr(error, "code", None) or ""
         if code == DATABASE_NOT_FOUND:
             return StoreUnavailable(f"Neo4j at {self.uri} has no database {self.database!r}")
+        if code == OUT_OF_TRANSACTION_MEMORY:
+            # Transient for the server, but the same work fails again: one file is one
+            # transaction, so the way out is a larger allowance or a smaller file.
+            return QueryRefused(
+                f"Neo4j at {self.uri} refused a transaction that needs more memory than it "
+                "allows one (dbms.memory.transaction.total.max, 70 % of the heap by default): "
+                "give the server more, or split the file"
+            )
         if isinstance(error, ServiceUnavailable | SessionExpired | OSError):
             return StoreUnavailable(f"cannot reach Neo4j at {self.uri}: is the server running?")
         if isinstance(error, TransientError | DriverError):

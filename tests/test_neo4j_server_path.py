@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from graph.errors import StoreUnavailable
+from graph.errors import QueryRefused, StoreUnavailable
 from graph.neo4j_store import Neo4jStore
 from ingest.pipeline import ingest
 from tests.conftest import SAMPLE, TINY, Neo4jTarget
@@ -151,3 +151,22 @@ def test_the_api_answers_503_while_the_server_restarts_and_recovers_by_itself(
             neo4j.server.start()
         assert client.get("/organisations").json() == before
         assert client.get("/health").json()["backend"] == "neo4j"
+
+
+def test_a_transaction_over_the_servers_memory_is_one_line_and_writes_nothing(
+    neo4j: Neo4jTarget,
+) -> None:
+    if neo4j.server is None:
+        pytest.skip("NEO4J_URI names an outside server: its transaction memory is not known here")
+    store = neo4j.open()
+    try:
+        store.ensure_schema()
+        # Far more nodes than the test server's 512 MB heap allows one transaction to hold.
+        with pytest.raises(QueryRefused) as refused, store.transaction() as tx:
+            tx.run("UNWIND range(1, 20000000) AS i CREATE (:Organisation {id: 'o-' + i})")
+        message = str(refused.value)
+        assert "dbms.memory.transaction.total.max" in message and "split the file" in message
+        assert "\n" not in message
+        assert store.run("MATCH (o:Organisation) RETURN count(o) AS n") == [{"n": 0}]
+    finally:
+        store.close()
