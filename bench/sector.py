@@ -73,22 +73,24 @@ def _tree_rss_mb(pid: int) -> float:
 
 def watched(args: list[str], env: dict[str, str], limit_mb: float) -> Run:
     """Run a command to its end, or stop it when its memory passes ``limit_mb``."""
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
-    peak, stopped = 0.0, False
-    while process.poll() is None:
-        peak = max(peak, _tree_rss_mb(process.pid))
-        if peak > limit_mb:
-            process.kill()
-            stopped = True
-            break
-        time.sleep(POLL_SECONDS)
-    _, errors = process.communicate()
-    seconds = time.perf_counter() - started
+    # The output goes to a file: a pipe nobody reads would block a talkative command.
+    with tempfile.TemporaryFile("w+") as log:
+        started = time.perf_counter()
+        process = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+        peak, stopped = 0.0, False
+        while process.poll() is None:
+            peak = max(peak, _tree_rss_mb(process.pid))
+            if peak > limit_mb:
+                process.kill()
+                stopped = True
+                break
+            time.sleep(POLL_SECONDS)
+        process.wait()
+        seconds = time.perf_counter() - started
+        log.seek(0)
+        output = log.read()
     if process.returncode and not stopped:
-        raise SystemExit(f"{' '.join(args)} failed ({process.returncode}): {errors[-500:]}")
+        raise SystemExit(f"{' '.join(args)} failed ({process.returncode}): {output[-800:]}")
     return Run(seconds, peak, stopped)
 
 
@@ -110,6 +112,10 @@ def measure(size: str, root: Path, limit_mb: float) -> tuple[int, Run, Run | Non
         **os.environ,
         "SKILLGRAPH_DATA_DIR": str(folder / "graph"),
         "SKILLGRAPH_STORE": "embedded",
+        # The read limits refuse a file over 200 MB or 500,000 rows by default; the sector's
+        # offers are one file of about 600 MB and a million rows.
+        "SKILLGRAPH_MAX_FILE_MB": str(max(200, offers // 1000)),
+        "SKILLGRAPH_MAX_ROWS": str(max(500_000, 2 * offers)),
     }
     ingest = watched([str(SKILLGRAPH), "ingest", str(folder / "data")], env, limit_mb)
     print(f"  skillgraph ingest      {ingest}")
