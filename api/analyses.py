@@ -32,7 +32,7 @@ def duplicates_of(
 
 
 def overlaps_of(cache: RevisionCache, competence: str | None = None, country: str | None = None,
-                limit: int = OVERLAPS_LIMIT) -> OverlapReport:  # fmt: skip
+                limit: int | None = OVERLAPS_LIMIT) -> OverlapReport:  # fmt: skip
     """Overlaps for the current revision, computed once per parameters."""
     return cache.get(("analysis", "overlaps", competence, country, limit),
                      lambda: overlaps(cache.graph(), competence=competence, country=country, limit=limit))  # fmt: skip
