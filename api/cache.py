@@ -254,10 +254,10 @@ def process_runs(pid: int) -> bool:
     except OSError:
         return False
     try:  # Linux: an ended process nobody has reaped yet is still listed, in state Z
-        state = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+        state = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()
     except (OSError, IndexError):
         return True
-    return state[:1] != ["Z"]
+    return state[:1] != [b"Z"]
 
 
 def _held_by_live_process(claim: Path) -> bool:
