@@ -5,6 +5,11 @@ model) are also kept on disk, so that a new process or a restarted server answer
 A file is used only when it was written for the same key, the same store revision and the
 same analysis code (a digest of the ``queries`` package's sources); any other file, or one
 that cannot be read or validated, is ignored and the result computed again.
+
+A process computing such a result says so in a claim file beside it, so that another
+process asking for the same result of the same revision (a server started while
+``skillgraph ingest`` computes the analyses of the new revision in the background) waits
+for it instead of computing it a second time on the same CPUs.
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ import importlib
 import json
 import os
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -32,6 +39,8 @@ T = TypeVar("T")
 
 #: Only report models of the analyses are read back from disk.
 _MODEL_PACKAGE = "queries."
+#: Seconds between two looks at a result another process computes.
+_POLL_SECONDS = 0.1
 
 
 @cache
@@ -61,6 +70,40 @@ class _DiskEntries:
         name = hashlib.sha256(repr(key).encode()).hexdigest()[:24]
         return self.folder / f"{self._prefix(revision)}{name}.json"
 
+    @contextmanager
+    def claim(self, revision: int, key: Hashable) -> Iterator[None]:
+        """Hold the claim on computing ``key`` of ``revision``, after any other holder's.
+
+        While a live process holds it, this waits; a claim left by a process that stopped
+        is taken over. Without a writable folder, nothing is claimed.
+        """
+        path = self._path(revision, key).with_suffix(".computing")
+        mine = path.with_suffix(f".claim.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            mine.write_text(str(os.getpid()), encoding="ascii")
+        except OSError:
+            yield
+            return
+        try:
+            while True:
+                try:
+                    os.link(mine, path)  # atomic, and refused while another claim exists
+                    break
+                except FileExistsError:
+                    if not _held_by_live_process(path):
+                        path.unlink(missing_ok=True)
+                        continue
+                    time.sleep(_POLL_SECONDS)
+                except OSError:
+                    break  # a file system without hard links: compute without a claim
+            yield
+        finally:
+            with suppress(OSError):
+                if path.samefile(mine):  # never another process's claim
+                    path.unlink()
+            mine.unlink(missing_ok=True)
+
     def load(self, revision: int, key: Hashable) -> BaseModel | None:
         """The stored result, or None when there is none usable."""
         try:
@@ -82,7 +125,10 @@ class _DiskEntries:
             return None  # missing, partly written, corrupt or from other code: compute again
 
     def save(self, revision: int, key: Hashable, value: BaseModel) -> None:
-        """Write the result atomically and drop the files of other revisions or code."""
+        """Write the result atomically and drop the files of older revisions or other code.
+
+        Files of a newer revision stay: they belong to a process that saw a later write.
+        """
         entry = {
             "revision": revision,
             "key": repr(key),
@@ -101,8 +147,12 @@ class _DiskEntries:
             temporary = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
             temporary.write_text(json.dumps(entry), encoding="utf-8")
             os.replace(temporary, path)
-            for old in self.folder.glob("r*.json"):
-                if not old.name.startswith(self._prefix(revision)):
+            for old in [*self.folder.glob("r*.json"), *self.folder.glob("r*.computing")]:
+                if (
+                    not old.name.startswith(self._prefix(revision))
+                    and _revision_of(old) <= revision
+                    and (old.suffix == ".json" or not _held_by_live_process(old))
+                ):
                     old.unlink(missing_ok=True)
         except OSError:
             return  # a read-only or full disk only costs the next process a computation
@@ -153,10 +203,15 @@ class RevisionCache:
                     return self._values[key]  # type: ignore[no-any-return]
             disk = self._disk if _persistent(key) else None
             value: Any = disk.load(revision, key) if disk else None
-            if value is None:
+            if value is None and disk:
+                with disk.claim(revision, key):  # computed once across processes too
+                    value = disk.load(revision, key)
+                    if value is None:
+                        value = compute()
+                        if isinstance(value, BaseModel):
+                            disk.save(revision, key, value)
+            elif value is None:
                 value = compute()
-                if disk and isinstance(value, BaseModel):
-                    disk.save(revision, key, value)
             with self._lock:
                 self._values[key] = value
                 self._key_locks.pop(key, None)
@@ -180,6 +235,37 @@ class RevisionCache:
         from queries.projection import project
 
         return self.get("projection", lambda: project(self._store))
+
+
+def _revision_of(path: Path) -> int:
+    """The revision in a kept file's name (``r12-...``); 0 for a name without one."""
+    number = path.name[1:].split("-", 1)[0]
+    return int(number) if number.isdigit() else 0
+
+
+def process_runs(pid: int) -> bool:
+    """Whether process ``pid`` runs: it exists and has not ended (a zombie has ended)."""
+    if pid <= 0:
+        return False  # 0 and negative numbers would name process groups
+    try:
+        os.kill(pid, 0)
+    except PermissionError:
+        pass  # it exists, as another user's
+    except OSError:
+        return False
+    try:  # Linux: an ended process nobody has reaped yet is still listed, in state Z
+        state = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return True
+    return state[:1] != [b"Z"]
+
+
+def _held_by_live_process(claim: Path) -> bool:
+    """Whether the process named in a claim file still runs (an unreadable claim is not held)."""
+    try:
+        return process_runs(int(claim.read_text(encoding="ascii")))
+    except (OSError, ValueError):
+        return False
 
 
 def _persistent(key: Hashable) -> bool:

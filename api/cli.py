@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
+from api.analyse_cli import AfterIngest, after_ingest, analyse
 from api.report_cli import report_app
 from api.settings import Settings, get_settings
 from api.stores import review_path
@@ -43,6 +44,7 @@ review_app = typer.Typer(
 )
 app.add_typer(review_app, name="review")
 app.command()(viz)
+app.command()(analyse)
 app.command()(export)
 app.command("import")(import_)
 
@@ -143,6 +145,14 @@ def ingest(
         str | None, typer.Option(help="Text encoding of the files when they are not UTF-8.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    analyses: Annotated[
+        AfterIngest | None,
+        typer.Option(
+            help="The analyses of the new revision: computed and kept in the background "
+            "(default; SKILLGRAPH_ANALYSES_AFTER_INGEST), before this command exits (wait), "
+            "or by their first reader (skip)."
+        ),
+    ] = None,
 ) -> None:
     """Read canonical files, CORDIS, ESCO, Erasmus+ exports and poll exports."""
     settings = get_settings()
@@ -174,6 +184,8 @@ def ingest(
         out.print_json(report.model_dump_json())
     else:
         print_report(report)
+    if any(file.rows_written for file in report.files):
+        after_ingest(settings, analyses or AfterIngest(settings.analyses_after_ingest))
     raise typer.Exit(report.exit_code)
 
 

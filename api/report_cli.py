@@ -1,11 +1,15 @@
 """``skillgraph report``: the whole report, or one analysis, for the current graph.
 
 Each command imports its analysis when it runs: NumPy, SciPy, igraph and matplotlib take
-seconds to import, and every other ``skillgraph`` command loads this module too.
+seconds to import, and every other ``skillgraph`` command loads this module too. Results are
+read from, and kept in, the folder beside the store that the server uses
+(:mod:`api.cache`), so an analysis computed once for a revision is not computed again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -15,14 +19,13 @@ from pydantic import BaseModel
 
 from api.settings import get_settings
 from api.stores import analysis_folder
-from api.terminal import friendly, load_projection, out, store_from
+from api.terminal import friendly, out, store_from
 from graph.model import OrganisationType
 from queries.thresholds import DEFAULT_MIN_SCORE
 
 if TYPE_CHECKING:
-    import networkx as nx
-
-    from queries.decisions import Decision
+    from api.cache import RevisionCache
+    from graph.store import Store
 
 report_app = typer.Typer(
     help="Reports for coordinators: all analyses, or one with --json.", invoke_without_command=True
@@ -41,13 +44,14 @@ class InitiativeKind(StrEnum):
     TRAINING_OFFER = "training_offer"
 
 
-def _graph_unclassified_decisions() -> tuple[nx.MultiDiGraph, int, list[Decision]]:
-    from queries.decisions import read_decisions
-    from queries.priorities import unclassified_in_latest_poll
-    from queries.projection import project
+@contextmanager
+def _kept() -> Iterator[tuple[RevisionCache, Store]]:
+    """The configured store and its analyses, those kept beside it read (and new ones kept)."""
+    from api.cache import RevisionCache
 
-    with store_from(get_settings()) as store:
-        return project(store), unclassified_in_latest_poll(store), read_decisions(store)
+    settings = get_settings()
+    with store_from(settings) as store:
+        yield RevisionCache(store, analysis_folder(settings)), store
 
 
 def _emit(result: BaseModel, as_json: bool) -> None:
@@ -118,10 +122,10 @@ def duplicates_command(
     kind: Annotated[InitiativeKind | None, typer.Option(help="Only this kind.")] = None,
 ) -> None:
     """Duplicated initiatives and recognition candidates."""
-    from queries.duplicates import duplicates
+    from api.analyses import duplicates_of
 
-    graph = load_projection(get_settings())
-    _emit(duplicates(graph, min_score=min_score, kind=kind.value if kind else None), as_json)
+    with _kept() as (cache, _):
+        _emit(duplicates_of(cache, min_score, kind.value if kind else None), as_json)
 
 
 @report_app.command("overlaps")
@@ -133,10 +137,10 @@ def overlaps_command(
     limit: Limit = None,
 ) -> None:
     """Initiatives on the same competence and coordination opportunities."""
-    from queries.overlaps import overlaps
+    from api.analyses import overlaps_of
 
-    graph = load_projection(get_settings())
-    _emit(overlaps(graph, competence=competence, country=country, limit=limit), as_json)
+    with _kept() as (cache, _):
+        _emit(overlaps_of(cache, competence, country, limit), as_json)
 
 
 @report_app.command("gaps")
@@ -148,29 +152,30 @@ def gaps_command(
     limit: Limit = None,
 ) -> None:
     """Needed competences with little or no training in the country; unaddressed priorities."""
-    from queries.gaps import gaps
+    from api.analyses import gaps_of
 
-    graph = load_projection(get_settings())
-    _emit(gaps(graph, competence=competence, country=country, limit=limit), as_json)
+    with _kept() as (cache, _):
+        _emit(gaps_of(cache, competence, country, limit), as_json)
 
 
 @report_app.command("fragmentation")
 @friendly
 def fragmentation_command(as_json: AsJson = False) -> None:
     """How fragmented the collaboration network is."""
-    from queries.fragmentation import fragmentation
+    from api.analyses import fragmentation_of
 
-    _emit(fragmentation(load_projection(get_settings())), as_json)
+    with _kept() as (cache, _):
+        _emit(fragmentation_of(cache), as_json)
 
 
 @report_app.command("priorities")
 @friendly
 def priorities_command(as_json: AsJson = False) -> None:
     """Poll priorities, their support and what addresses them."""
-    from queries.priorities import priorities
+    from api.analyses import priorities_of
 
-    graph, unclassified, _ = _graph_unclassified_decisions()
-    _emit(priorities(graph, unclassified_answers=unclassified), as_json)
+    with _kept() as (cache, store):
+        _emit(priorities_of(cache, store), as_json)
 
 
 @report_app.command("partners")
@@ -185,8 +190,7 @@ def partners_command(
     limit: Annotated[int, typer.Option(min=1)] = 10,
 ) -> None:
     """Organisations a member has not worked with yet, ranked, with reasons."""
-    from queries.partners import partners
+    from api.analyses import partners_of
 
-    graph = load_projection(get_settings())
-    org_type = type.value if type else None
-    _emit(partners(graph, member_id, country=country, org_type=org_type, limit=limit), as_json)
+    with _kept() as (cache, _):
+        _emit(partners_of(cache, member_id, country, type.value if type else None, limit), as_json)

@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     analysis_cache_entries: int = Field(
         256, gt=0, validation_alias="SKILLGRAPH_ANALYSIS_CACHE_ENTRIES"
     )
+    #: What ``skillgraph ingest`` does with the analyses of the revision it wrote (api/analyse_cli.py).
+    analyses_after_ingest: Literal["background", "wait", "skip"] = Field(
+        "background", validation_alias="SKILLGRAPH_ANALYSES_AFTER_INGEST"
+    )
     # Bounds on one ingested file (ingest.tables.ReadLimits); docs/security.md.
     max_file_mb: float = Field(
         _LIMITS.max_file_bytes / _MB, gt=0, validation_alias="SKILLGRAPH_MAX_FILE_MB"

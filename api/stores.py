@@ -12,8 +12,12 @@ from ingest.review import REVIEW_FILE_NAME
 ANALYSES_FOLDER = "analyses"
 
 
-def open_store(settings: Settings) -> Store:
-    """Open the configured store and make sure its schema exists."""
+def open_store(settings: Settings, *, read_only: bool = False) -> Store:
+    """Open the configured store and make sure its schema exists.
+
+    ``read_only`` opens the embedded store beside the process that may write to it (a
+    reader holds no write lock); a Neo4j store is opened as always.
+    """
     store: Store
     if settings.store == "neo4j":
         from graph.neo4j_store import Neo4jStore
@@ -27,7 +31,7 @@ def open_store(settings: Settings) -> Store:
     else:
         from graph.embedded import EmbeddedStore
 
-        store = EmbeddedStore(settings.data_dir)
+        store = EmbeddedStore(settings.data_dir, read_only=read_only)
     store.ensure_schema()
     return store
 

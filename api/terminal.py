@@ -6,9 +6,8 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import networkx as nx
 import typer
 from rich.console import Console
 from rich.text import Text
@@ -17,7 +16,9 @@ from api.settings import Settings
 from api.stores import open_store
 from graph.errors import SkillGraphError
 from graph.store import Store
-from queries.projection import project
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 #: Control characters but tab and line feed: an escape sequence in a name would steer the
 #: terminal (colours, cursor, title), a carriage return overwrite the line.
@@ -81,5 +82,7 @@ def store_from(settings: Settings) -> Iterator[Store]:
 
 def load_projection(settings: Settings) -> nx.MultiDiGraph:
     """The NetworkX projection of the configured store (the store is closed again)."""
+    from queries.projection import project  # NetworkX: only the commands that analyse
+
     with store_from(settings) as store:
         return project(store)

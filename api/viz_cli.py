@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import networkx as nx
 import typer
 
 from api.settings import get_settings
@@ -14,15 +13,12 @@ from api.terminal import friendly, load_projection, out
 from graph.errors import InputError
 from graph.model import OrganisationType
 from graph.schema import NodeKind
-from viz.network import View
-from viz.views import (
-    DEFAULT_BUDGET,
-    competence_view,
-    duplicates_view,
-    ecosystem_view,
-    fragmentation_view,
-    organisation_view,
-)
+from viz.budget import DEFAULT_BUDGET
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from viz.network import View
 
 
 class ViewName(StrEnum):
@@ -57,12 +53,19 @@ def build_view(
     org_types: list[OrganisationType] | None = None,
 ) -> View:
     """Run the analysis a view draws and build the view (errors: InputError, NotFound)."""
-    # The analyses are imported when a view is built: NumPy, SciPy and igraph take seconds
-    # to import, and every ``skillgraph`` command loads this module.
+    # The analyses and views are imported when a view is built: NetworkX, NumPy, SciPy and
+    # igraph take seconds to import, and every ``skillgraph`` command loads this module.
     from queries.duplicates import duplicates
     from queries.fragmentation import fragmentation
     from queries.gaps import gaps
     from queries.partners import partners
+    from viz.views import (
+        competence_view,
+        duplicates_view,
+        ecosystem_view,
+        fragmentation_view,
+        organisation_view,
+    )
 
     needs_id = view in (ViewName.ORGANISATION, ViewName.COMPETENCE)
     if needs_id and not entity_id:

@@ -32,6 +32,9 @@ SAMPLE = Path(__file__).parents[1] / "data" / "sample"
 
 BACKENDS = ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 WIPE_NEO4J = "MATCH (n) DETACH DELETE n"
+# Commands the tests run do not leave analysing processes behind them; the tests of that
+# choice (tests/test_startup.py) ask for it explicitly.
+os.environ.setdefault("SKILLGRAPH_ANALYSES_AFTER_INGEST", "skip")
 
 
 @dataclass(frozen=True)

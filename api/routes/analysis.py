@@ -8,17 +8,26 @@ from typing import Annotated, Any, Literal, TypeVar
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel
 
-from api.cache import RevisionCache
+from api.analyses import (
+    BROKERS_LIMIT,
+    OVERLAPS_LIMIT,
+    PARTNERS_LIMIT,
+    duplicates_of,
+    fragmentation_of,
+    gaps_of,
+    overlaps_of,
+    partners_of,
+    priorities_of,
+)
 from api.deps import CacheDep, StoreDep
 from api.schemas import ErrorResponse
 from graph.model import OrganisationType
-from graph.store import Store
-from queries.duplicates import DEFAULT_MIN_SCORE, DuplicateReport, Kind, duplicates
-from queries.fragmentation import FragmentationReport, fragmentation
-from queries.gaps import GapReport, gaps
-from queries.overlaps import OverlapReport, overlaps
-from queries.partners import PartnerReport, partners, profiles_of
-from queries.priorities import PriorityReport, priorities, unclassified_in_latest_poll
+from queries.duplicates import DEFAULT_MIN_SCORE, DuplicateReport
+from queries.fragmentation import FragmentationReport
+from queries.gaps import GapReport
+from queries.overlaps import OverlapReport
+from queries.partners import PartnerReport
+from queries.priorities import PriorityReport
 
 router = APIRouter(tags=["analyses"])
 R = TypeVar("R", bound=BaseModel)
@@ -33,14 +42,6 @@ CompetenceId = Annotated[str | None, Query(min_length=1, max_length=500)]
 Limit = Annotated[int | None, Query(ge=1, le=10_000)]
 
 
-#: Overlaps answered over HTTP unless ``limit`` asks for more (all of them weigh megabytes).
-OVERLAPS_LIMIT = 20
-#: Brokers listed by the fragmentation report unless ``limit`` asks for more.
-BROKERS_LIMIT = 10
-#: Partners recommended unless ``limit`` asks for more.
-PARTNERS_LIMIT = 10
-
-
 def _with_etag(
     request: Request, response: Response, cache: CacheDep, result: Callable[[], R]
 ) -> R | Response:
@@ -50,64 +51,6 @@ def _with_etag(
         return Response(status_code=304, headers={"ETag": tag})
     response.headers["ETag"] = tag
     return result()
-
-
-def duplicates_of(
-    cache: RevisionCache, min_score: float = DEFAULT_MIN_SCORE, kind: Kind | None = None
-) -> DuplicateReport:
-    """Duplicates for the current revision, computed once per parameters."""
-    return cache.get(("analysis", "duplicates", min_score, kind),
-                     lambda: duplicates(cache.graph(), min_score=min_score, kind=kind))  # fmt: skip
-
-
-def overlaps_of(cache: RevisionCache, competence: str | None = None, country: str | None = None,
-                limit: int = OVERLAPS_LIMIT) -> OverlapReport:  # fmt: skip
-    """Overlaps for the current revision, computed once per parameters."""
-    return cache.get(("analysis", "overlaps", competence, country, limit),
-                     lambda: overlaps(cache.graph(), competence=competence, country=country, limit=limit))  # fmt: skip
-
-
-def gaps_of(cache: RevisionCache, competence: str | None = None, country: str | None = None,
-            limit: int | None = None) -> GapReport:  # fmt: skip
-    """Gaps for the current revision, computed once per parameters."""
-    return cache.get(("analysis", "gaps", competence, country, limit),
-                     lambda: gaps(cache.graph(), competence=competence, country=country, limit=limit))  # fmt: skip
-
-
-def fragmentation_of(cache: RevisionCache, limit: int = BROKERS_LIMIT) -> FragmentationReport:
-    """Fragmentation for the current revision, computed once per number of brokers."""
-    return cache.get(("analysis", "fragmentation", limit),
-                     lambda: fragmentation(cache.graph(), top_brokers=limit))  # fmt: skip
-
-
-def priorities_of(cache: RevisionCache, store: Store) -> PriorityReport:
-    """Priorities for the current revision, computed once."""
-    return cache.get(("analysis", "priorities"),
-                     lambda: priorities(cache.graph(), unclassified_answers=unclassified_in_latest_poll(store)))  # fmt: skip
-
-
-def partners_of(cache: RevisionCache, member: str, country: str | None = None,
-                org_type: str | None = None, limit: int = PARTNERS_LIMIT) -> PartnerReport:  # fmt: skip
-    """A member's partner recommendations for the current revision, computed once per parameters."""
-
-    def compute() -> PartnerReport:
-        # Every member's recommendations read the same profiles: made once per revision.
-        profiles = cache.get(("analysis", "partner-profiles"), lambda: profiles_of(cache.graph()))
-        return partners(cache.graph(), member, country=country, org_type=org_type, limit=limit,
-                        profiles=profiles)  # fmt: skip
-
-    return cache.get(("analysis", "partners", member, country, org_type, limit), compute)
-
-
-def warm(cache: RevisionCache, store: Store) -> None:
-    """Compute the projection and every analysis with its default parameters, ahead of readers."""
-    cache.graph()
-    cache.get(("analysis", "partner-profiles"), lambda: profiles_of(cache.graph()))
-    duplicates_of(cache)
-    overlaps_of(cache)
-    gaps_of(cache)
-    fragmentation_of(cache)
-    priorities_of(cache, store)
 
 
 @router.get("/analysis/duplicates", response_model=DuplicateReport, responses=NOT_MODIFIED)

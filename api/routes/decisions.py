@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, BackgroundTasks, Depends
 from starlette.concurrency import run_in_threadpool
 
+from api.analyses import duplicates_of, warm
 from api.cache import RevisionCache
 from api.deps import CacheDep, StoreDep
-from api.routes.analysis import duplicates_of, warm
 from api.schemas import ErrorResponse
 from api.security import read_access, require_write_key
 from graph.store import Store

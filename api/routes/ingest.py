@@ -9,9 +9,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, BackgroundTasks, File, Form, UploadFile
 from starlette.concurrency import run_in_threadpool
 
+from api.analyses import warm
 from api.deps import CacheDep, SettingsDep, StoreDep
 from api.refusal import Refused
-from api.routes.analysis import warm
 from api.schemas import ErrorResponse
 from api.security import WriteRoute
 from api.stores import review_path

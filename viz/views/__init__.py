@@ -11,7 +11,8 @@ Example
 >>> render_page(view, assets="inline")  # doctest: +SKIP
 """
 
-from viz.views.common import DEFAULT_BUDGET, ECOSYSTEM_KINDS
+from viz.budget import DEFAULT_BUDGET
+from viz.views.common import ECOSYSTEM_KINDS
 from viz.views.competence import competence_view
 from viz.views.duplicates import duplicates_view
 from viz.views.ecosystem import ecosystem_view

@@ -18,8 +18,6 @@ from viz.style import (
     KIND_PLURALS,
 )
 
-#: Nodes a view shows at most unless told otherwise (vis-network stays fluid below this).
-DEFAULT_BUDGET = 1500
 #: The kinds the ecosystem view draws (countries are a filter, not nodes, there).
 ECOSYSTEM_KINDS = (
     NodeKind.ORGANISATION,

@@ -9,13 +9,13 @@ import networkx as nx
 
 from graph.errors import InputError
 from graph.schema import NodeKind
+from viz.budget import DEFAULT_BUDGET
 from viz.entities import NodeKey, countries_of, entity_node, node_id
 from viz.network import View, ViewBuilder
 from viz.style import (
     KIND_LABELS,
 )
 from viz.views.common import (
-    DEFAULT_BUDGET,
     ECOSYSTEM_KINDS,
     add_edges_among,
     kind_legend,

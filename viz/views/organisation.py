@@ -10,13 +10,13 @@ import networkx as nx
 from graph.errors import InputError, NotFound
 from graph.schema import NodeKind
 from queries.partners import PartnerReport
+from viz.budget import DEFAULT_BUDGET
 from viz.entities import NodeKey, entity_node, name_of, node_id
 from viz.network import MAX_SIZE, LegendEntry, View, ViewBuilder
 from viz.style import (
     RECOMMENDED,
 )
 from viz.views.common import (
-    DEFAULT_BUDGET,
     add_edges_among,
     kind_legend,
     left_out_note,

@@ -11,9 +11,10 @@ from typing import Any
 
 import networkx as nx
 
+from viz.budget import DEFAULT_BUDGET
 from viz.entities import NodeKey, entity_node, node_id
 from viz.network import View, ViewBuilder
-from viz.views.common import DEFAULT_BUDGET, ECOSYSTEM_KINDS, add_edges_among, kind_legend
+from viz.views.common import ECOSYSTEM_KINDS, add_edges_among, kind_legend
 
 
 def _values(value: Any) -> Iterable[str]:
