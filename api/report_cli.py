@@ -14,7 +14,7 @@ import typer
 from pydantic import BaseModel
 
 from api.settings import get_settings
-from api.stores import analysis_folder
+from api.stores import analysis_folder, network_engine
 from api.terminal import friendly, load_projection, out, store_from
 from graph.model import OrganisationType
 from queries.thresholds import DEFAULT_MIN_SCORE
@@ -84,13 +84,16 @@ def whole_report(
     with store_from(settings) as store:
         # Kept beside the store: the report of a revision is computed once (decisions are
         # stored in the graph, so a decision moves the revision too).
-        cache = RevisionCache(store, analysis_folder(settings))
+        cache = RevisionCache(
+            store, analysis_folder(settings), engine=network_engine(settings, store)
+        )
         bundle = cache.get(
             ("analysis", "report"),
             lambda: all_analyses(
                 project(store),
                 unclassified_answers=unclassified_in_latest_poll(store),
                 decisions=read_decisions(store),
+                engine=cache.engine,
             ),
         )
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -159,8 +162,12 @@ def gaps_command(
 def fragmentation_command(as_json: AsJson = False) -> None:
     """How fragmented the collaboration network is."""
     from queries.fragmentation import fragmentation
+    from queries.projection import project
 
-    _emit(fragmentation(load_projection(get_settings())), as_json)
+    settings = get_settings()
+    with store_from(settings) as store:
+        report = fragmentation(project(store), engine=network_engine(settings, store))
+    _emit(report, as_json)
 
 
 @report_app.command("priorities")
