@@ -118,6 +118,12 @@ def test_the_cli_reports_with_gds_and_refuses_it_without_a_server(
                           timeout=180)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["brokers"][0]["id"] == "k"
+    view = tmp_path / "fragmentation.html"
+    done = subprocess.run([sys.executable, "-m", "api.cli", "viz", "--view", "fragmentation",
+                           "--out", str(view)], capture_output=True, text=True, env=env,
+                          cwd=tmp_path, timeout=180)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Organisation k" in view.read_text(encoding="utf-8")
     embedded = {**os.environ, "SKILLGRAPH_DATA_DIR": str(tmp_path / "graph"),
                 "SKILLGRAPH_ANALYSIS_ENGINE": "gds"}  # fmt: skip
     embedded.pop("SKILLGRAPH_STORE", None)
