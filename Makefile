@@ -39,15 +39,15 @@ axe:
 		npm install --no-save --no-package-lock --loglevel=error --prefix tests/web/axe; \
 	else echo "npm not found: the accessibility checks of the web tests will be skipped"; fi
 
-## neo4j: the classpath of Neo4j 5.26 Community from Maven Central (jars stay in ~/.m2; GPL,
-## never copied here); the suite starts a throw-away server from it when NEO4J_URI is not set
+## neo4j: the classpaths of Neo4j 5.26 Community and OpenGDS 2.13 from Maven Central (jars stay
+## in ~/.m2; GPL, never copied here); the suite starts a throw-away server from them when
+## NEO4J_URI is not set. The pom's pinned dependency plugin writes classpath.txt and plugins.txt.
 NEO4J_POM := tests/neo4j_server/pom.xml
 NEO4J_CLASSPATH := tests/neo4j_server/classpath.txt
-MVN_DEPENDENCY := org.apache.maven.plugins:maven-dependency-plugin:3.6.1
 
 $(NEO4J_CLASSPATH): $(NEO4J_POM)
 	@if command -v mvn >/dev/null 2>&1 && command -v java >/dev/null 2>&1; then \
-		mvn -q -B -f $(NEO4J_POM) $(MVN_DEPENDENCY):build-classpath -Dmdep.outputFile=classpath.txt; \
+		mvn -q -B -f $(NEO4J_POM) generate-resources; \
 	else echo "mvn or java not found: the Neo4j tests will be skipped (set NEO4J_URI to use a server)"; fi
 
 neo4j: $(NEO4J_CLASSPATH)

@@ -48,7 +48,7 @@ def gaps_of(cache: RevisionCache, competence: str | None = None, country: str | 
 def fragmentation_of(cache: RevisionCache, limit: int = BROKERS_LIMIT) -> FragmentationReport:
     """Fragmentation for the current revision, computed once per number of brokers."""
     return cache.get(("analysis", "fragmentation", limit),
-                     lambda: fragmentation(cache.graph(), top_brokers=limit))  # fmt: skip
+                     lambda: fragmentation(cache.graph(), top_brokers=limit, engine=cache.engine))  # fmt: skip
 
 
 def priorities_of(cache: RevisionCache, store: Store) -> PriorityReport:

@@ -20,7 +20,7 @@ from api.routes import analysis, changes, cypher, decisions, entities, health, i
 from api.routes import viz as viz_routes
 from api.security import read_access
 from api.settings import Settings, get_settings
-from api.stores import analysis_folder, open_store
+from api.stores import analysis_folder, network_engine, open_store
 from graph.store import Store
 
 
@@ -40,7 +40,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                 logging.getLogger("skillgraph").warning(notice)
         folder = analysis_folder(settings) if store is None else None
         app.state.cache = RevisionCache(
-            app.state.store, folder, max_entries=settings.analysis_cache_entries
+            app.state.store,
+            folder,
+            max_entries=settings.analysis_cache_entries,
+            engine=network_engine(settings, app.state.store),
         )
         try:
             yield

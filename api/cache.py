@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from graph.network import LocalEngine, NetworkEngine
 from graph.store import Store
 
 if TYPE_CHECKING:
@@ -166,7 +167,16 @@ class RevisionCache:
     from the URL, and each distinct value would otherwise stay until the next write.
     """
 
-    def __init__(self, store: Store, folder: Path | None = None, *, max_entries: int = 256) -> None:
+    def __init__(
+        self,
+        store: Store,
+        folder: Path | None = None,
+        *,
+        max_entries: int = 256,
+        engine: NetworkEngine | None = None,
+    ) -> None:
+        #: Where the analyses computed through this cache run their network algorithms.
+        self.engine: NetworkEngine = engine or LocalEngine()
         self._store = store
         self._max_entries = max_entries
         self._disk = _DiskEntries(folder, max_entries) if folder is not None else None

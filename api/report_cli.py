@@ -18,7 +18,7 @@ import typer
 from pydantic import BaseModel
 
 from api.settings import get_settings
-from api.stores import analysis_folder
+from api.stores import analysis_folder, network_engine
 from api.terminal import friendly, out, store_from
 from graph.model import OrganisationType
 from queries.thresholds import DEFAULT_MIN_SCORE
@@ -51,7 +51,10 @@ def _kept() -> Iterator[tuple[RevisionCache, Store]]:
 
     settings = get_settings()
     with store_from(settings) as store:
-        yield RevisionCache(store, analysis_folder(settings)), store
+        yield (
+            RevisionCache(store, analysis_folder(settings), engine=network_engine(settings, store)),
+            store,
+        )
 
 
 def _emit(result: BaseModel, as_json: bool) -> None:
@@ -88,13 +91,16 @@ def whole_report(
     with store_from(settings) as store:
         # Kept beside the store: the report of a revision is computed once (decisions are
         # stored in the graph, so a decision moves the revision too).
-        cache = RevisionCache(store, analysis_folder(settings))
+        cache = RevisionCache(
+            store, analysis_folder(settings), engine=network_engine(settings, store)
+        )
         bundle = cache.get(
             ("analysis", "report"),
             lambda: all_analyses(
                 project(store),
                 unclassified_answers=unclassified_in_latest_poll(store),
                 decisions=read_decisions(store),
+                engine=cache.engine,
             ),
         )
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     max_form_field_kb: float = Field(64.0, gt=0, validation_alias="SKILLGRAPH_MAX_FORM_FIELD_KB")
     max_body_kb: float = Field(1024.0, gt=0, validation_alias="SKILLGRAPH_MAX_BODY_KB")
     response_cache_mb: float = Field(64.0, ge=0, validation_alias="SKILLGRAPH_RESPONSE_CACHE_MB")
+    # Where fragmentation's network algorithms run: igraph here, or GDS on the Neo4j server.
+    analysis_engine: Literal["networkx", "gds"] = Field(
+        "networkx", validation_alias="SKILLGRAPH_ANALYSIS_ENGINE"
+    )
     analysis_cache_entries: int = Field(
         256, gt=0, validation_alias="SKILLGRAPH_ANALYSIS_CACHE_ENTRIES"
     )

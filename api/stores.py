@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from api.settings import Settings
+from graph.errors import InputError
+from graph.network import LocalEngine, NetworkEngine
 from graph.store import Store
 from ingest.review import REVIEW_FILE_NAME
 
@@ -34,6 +36,25 @@ def open_store(settings: Settings, *, read_only: bool = False) -> Store:
         store = EmbeddedStore(settings.data_dir, read_only=read_only)
     store.ensure_schema()
     return store
+
+
+def network_engine(settings: Settings, store: Store) -> NetworkEngine:
+    """Where the analyses' network algorithms run: ``SKILLGRAPH_ANALYSIS_ENGINE``.
+
+    ``networkx`` (the default) computes them in this process; ``gds`` on the Neo4j server,
+    with its Graph Data Science library.
+    """
+    if settings.analysis_engine == "networkx":
+        return LocalEngine()
+    from graph.gds import GdsEngine
+    from graph.neo4j_store import Neo4jStore
+
+    if not isinstance(store, Neo4jStore):
+        raise InputError(
+            "SKILLGRAPH_ANALYSIS_ENGINE=gds needs SKILLGRAPH_STORE=neo4j "
+            "(a Neo4j server with the Graph Data Science library)"
+        )
+    return GdsEngine(store)
 
 
 def analysis_folder(settings: Settings) -> Path | None:

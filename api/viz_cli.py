@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from api.settings import get_settings
-from api.terminal import friendly, load_projection, out
+from api.stores import network_engine
+from api.terminal import friendly, out, store_from
 from graph.errors import InputError
 from graph.model import OrganisationType
+from graph.network import NetworkEngine
 from graph.schema import NodeKind
 from viz.budget import DEFAULT_BUDGET
 
@@ -51,8 +53,12 @@ def build_view(
     countries: list[str] | None = None,
     kinds: list[KindName] | None = None,
     org_types: list[OrganisationType] | None = None,
+    engine: NetworkEngine | None = None,
 ) -> View:
-    """Run the analysis a view draws and build the view (errors: InputError, NotFound)."""
+    """Run the analysis a view draws and build the view (errors: InputError, NotFound).
+
+    ``engine`` is where the fragmentation view's network algorithms run.
+    """
     # The analyses and views are imported when a view is built: NetworkX, NumPy, SciPy and
     # igraph take seconds to import, and every ``skillgraph`` command loads this module.
     from queries.duplicates import duplicates
@@ -80,7 +86,7 @@ def build_view(
     if view is ViewName.DUPLICATES:
         return duplicates_view(graph, duplicates(graph))
     if view is ViewName.FRAGMENTATION:
-        return fragmentation_view(graph, fragmentation(graph))
+        return fragmentation_view(graph, fragmentation(graph, engine=engine))
     return ecosystem_view(
         graph,
         budget=budget,
@@ -116,11 +122,14 @@ def viz(
     ] = "",
 ) -> None:
     """Write one interactive view to a self-contained HTML file (no CDN, works offline)."""
+    from queries.projection import project
     from viz.page import render_page  # pyvis and jinja2 are imported only for this command
 
-    graph = load_projection(get_settings())
-    built = build_view(graph, view, entity_id=entity_id, depth=depth, budget=budget,
-                       countries=country, kinds=kind, org_types=type)  # fmt: skip
+    settings = get_settings()
+    with store_from(settings) as store:
+        built = build_view(project(store), view, entity_id=entity_id, depth=depth, budget=budget,
+                           countries=country, kinds=kind, org_types=type,
+                           engine=network_engine(settings, store))  # fmt: skip
     out_file.parent.mkdir(parents=True, exist_ok=True)
     out_file.write_text(render_page(built, inline=True, api_url=api_url), encoding="utf-8")
     out.print(f"wrote {out_file} ({len(built.nodes)} nodes, {len(built.edges)} edges)")

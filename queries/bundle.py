@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import networkx as nx
 from pydantic import BaseModel
 
+from graph.network import NetworkEngine
 from graph.schema import NAME_PROPERTY
 from queries.decisions import Decision, Triage, triage
 from queries.duplicates import DuplicateReport, duplicates
@@ -48,8 +49,12 @@ def all_analyses(
     *,
     unclassified_answers: int = 0,
     decisions: Iterable[Decision] = (),
+    engine: NetworkEngine | None = None,
 ) -> AnalysisBundle:
-    """Run every analysis with its defaults on one projection; apply duplicate decisions."""
+    """Run every analysis with its defaults on one projection; apply duplicate decisions.
+
+    ``engine`` is where fragmentation's network algorithms run (igraph here by default).
+    """
     duplicate_report = duplicates(graph)
     return AnalysisBundle(
         revision=int(graph.graph.get("revision", 0)),
@@ -57,7 +62,7 @@ def all_analyses(
         decided=decided_clusters(triage(duplicate_report, decisions, graph)),
         overlaps=overlaps(graph),
         gaps=gaps(graph),
-        fragmentation=fragmentation(graph),
+        fragmentation=fragmentation(graph, engine=engine),
         priorities=priorities(graph, unclassified_answers=unclassified_answers),
         names=entity_names(graph),
     )

@@ -2,9 +2,11 @@
 
 The jars come from Maven Central through ``pom.xml`` beside this file: ``make neo4j`` resolves
 them into the local Maven repository (``~/.m2``) and writes their classpath to
-``classpath.txt`` (git-ignored). No jar is copied into the project. The server runs on Java 17
-from that classpath, in a temporary folder holding its ``neo4j.conf``, data and logs, on free
-loopback ports, with authentication on and a password generated for the run.
+``classpath.txt`` and the Graph Data Science jars among them to ``plugins.txt`` (both
+git-ignored). No jar is copied into the project. The server runs on Java 17 from that
+classpath, in a temporary folder holding its ``neo4j.conf``, data, logs and a ``plugins``
+folder of links to the GDS jars in ``~/.m2``, on free loopback ports, with authentication on
+and a password generated for the run.
 
 Run ``python -m tests.neo4j_server`` to start one by hand; it prints the variables that point
 the suite (or the CLI) at it and stops it on Ctrl-C.
@@ -28,6 +30,7 @@ from neo4j.exceptions import AuthError, ServiceUnavailable
 
 HERE = Path(__file__).parent
 CLASSPATH_FILE = HERE / "classpath.txt"
+PLUGINS_FILE = HERE / "plugins.txt"
 USER = "neo4j"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
@@ -60,6 +63,18 @@ def classpath() -> str:
     return CLASSPATH_FILE.read_text(encoding="utf-8").strip()
 
 
+def plugin_jars() -> list[Path]:
+    """The Graph Data Science jars in ``~/.m2`` that go into the server's plugins folder.
+
+    They are on the server's classpath too, as the ``neo4j`` launcher puts its plugins
+    folder there: the GDS extension that procedures inject is found on the classpath, the
+    procedures themselves in the plugins folder.
+    """
+    if not PLUGINS_FILE.is_file():
+        raise ServerUnavailable(f"{PLUGINS_FILE} is missing: run `make neo4j` (needs mvn)")
+    return [Path(jar) for jar in PLUGINS_FILE.read_text(encoding="utf-8").strip().split(os.pathsep)]
+
+
 def free_port() -> int:
     """A loopback port nobody listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -86,6 +101,7 @@ def _config(home: Path, bolt_port: int, heap: str) -> str:
         "dbms.usage_report.enabled=false",
         "db.tx_log.preallocate=false",
         "db.tx_log.rotation.retention_policy=1 files",
+        "dbms.security.procedures.unrestricted=gds.*",
     ]
     return "\n".join(lines) + "\n"
 
@@ -190,10 +206,13 @@ def start_server(*, heap: str = HEAP) -> Neo4jServer:
     ``heap`` is the JVM's heap (``512m``, ``2g``).
     """
     cp = classpath()
+    plugins = plugin_jars()
     home = Path(tempfile.mkdtemp(prefix="skillgraph-neo4j-"))
     try:
         for folder in ("conf", "data", "logs", "plugins", "run", "import"):
             (home / folder).mkdir()
+        for jar in plugins:
+            (home / "plugins" / jar.name).symlink_to(jar)
         server = Neo4jServer(home, free_port(), secrets.token_urlsafe(18), heap=heap, _classpath=cp)
         (home / "conf" / "neo4j.conf").write_text(
             _config(home, server.bolt_port, heap), encoding="utf-8"

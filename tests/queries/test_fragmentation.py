@@ -9,6 +9,7 @@ import pytest
 
 from graph.embedded import EmbeddedStore
 from graph.schema import RelType
+from graph.store import Store
 from queries.fragmentation import FragmentationReport, fragmentation
 from queries.projection import project
 from tests.queries.graphs import COMP, ORG, PROJ, build, edge
@@ -31,6 +32,11 @@ def _knows(org: str, competence: str) -> tuple[Any, ...]:
 
 @pytest.fixture
 def bridged(embedded_store: EmbeddedStore) -> nx.MultiDiGraph:
+    """The graph of :func:`build_bridged` in an embedded store."""
+    return build_bridged(embedded_store)
+
+
+def build_bridged(store: Store) -> nx.MultiDiGraph:
     """Two groups joined only by broker k; a third pair with a non-member; one isolated member.
 
     - p-left: a1, a2, a3, k      - p-right: b1, b2, b3, k
@@ -47,7 +53,7 @@ def bridged(embedded_store: EmbeddedStore) -> nx.MultiDiGraph:
     edges += [_in(o, "p-other") for o in ("c1", "c2", "y")]
     edges += [_knows("a2", "c-split"), _knows("c1", "c-split")]
     edges += [_knows("a2", "c-joined"), _knows("b2", "c-joined")]
-    return build(embedded_store, {ORG: orgs, PROJ: projects, COMP: competences}, edges)
+    return build(store, {ORG: orgs, PROJ: projects, COMP: competences}, edges)
 
 
 def test_broker_between_two_groups_is_the_top_broker(bridged: nx.MultiDiGraph) -> None:
