@@ -116,6 +116,9 @@ def measure(size: str, root: Path, limit_mb: float) -> tuple[int, Run, Run | Non
         # offers are one file of about 600 MB and a million rows.
         "SKILLGRAPH_MAX_FILE_MB": str(max(200, offers // 1000)),
         "SKILLGRAPH_MAX_ROWS": str(max(500_000, 2 * offers)),
+        # The ingest alone, and a first report that computes (not one that waits for an
+        # analysing process started by the ingest).
+        "SKILLGRAPH_ANALYSES_AFTER_INGEST": "skip",
     }
     ingest = watched([str(SKILLGRAPH), "ingest", str(folder / "data")], env, limit_mb)
     print(f"  skillgraph ingest      {ingest}")
