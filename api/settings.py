@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     analysis_cache_entries: int = Field(
         256, gt=0, validation_alias="SKILLGRAPH_ANALYSIS_CACHE_ENTRIES"
     )
+    list_index_entities: int = Field(
+        200_000, ge=0, validation_alias="SKILLGRAPH_LIST_INDEX_ENTITIES"
+    )
     # Bounds on one ingested file (ingest.tables.ReadLimits); docs/security.md.
     max_file_mb: float = Field(
         _LIMITS.max_file_bytes / _MB, gt=0, validation_alias="SKILLGRAPH_MAX_FILE_MB"
