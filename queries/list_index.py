@@ -14,6 +14,7 @@ when the store changes) is the caller's part.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
@@ -34,6 +35,9 @@ from queries.projection import NODES
 #: Joins an entity's lowered text fields into one string to search; a ``q`` holding it is
 #: checked field by field, so that no match spans two fields.
 _FIELD_SEPARATOR = "\x00"
+#: Up to this many candidates, ``q`` is looked for in each candidate's text; above it, in the
+#: words of the kind first (when ``q`` is one word): some ten times faster on 20,000 offers.
+SCAN_AT_MOST = 2000
 
 
 class ListIndex:
@@ -41,7 +45,7 @@ class ListIndex:
 
     ``rows`` are the entities' properties as :func:`~queries.entities.node_properties` gives
     them; ``links`` maps each of the kind's neighbour filters to ``(entity id, linked id)``
-    pairs.
+    pairs. ``scan_at_most``: see :data:`SCAN_AT_MOST` (the answers are the same either way).
     """
 
     def __init__(
@@ -49,8 +53,11 @@ class ListIndex:
         kind: NodeKind,
         rows: Sequence[Mapping[str, Any]],
         links: Mapping[str, Sequence[tuple[str, str]]],
+        *,
+        scan_at_most: int = SCAN_AT_MOST,
     ) -> None:
         self.kind = kind
+        self._scan_at_most = scan_at_most
         self.rows = sorted(rows, key=lambda row: row["id"])
         position = {row["id"]: i for i, row in enumerate(self.rows)}
         self._postings: dict[str, dict[Hashable, list[int]]] = {}
@@ -75,6 +82,13 @@ class ListIndex:
             _FIELD_SEPARATOR.join(str(row.get(field) or "").lower() for field in self._fields)
             for row in self.rows
         ]
+        # Each word of the texts (split at white space) with the positions holding it: a ``q``
+        # without white space is in a text exactly when it is in one of the text's words.
+        found_in: dict[str, list[int]] = {}
+        for i, text in enumerate(self._texts):
+            for word in {w for part in text.split(_FIELD_SEPARATOR) for w in part.split()}:
+                found_in.setdefault(word, []).append(i)
+        self._words = {word: array("l", at) for word, at in found_in.items()}
 
     def __len__(self) -> int:
         """How many entities the index holds."""
@@ -98,7 +112,7 @@ class ListIndex:
             if name in given:
                 positions = [i for i in positions if spec.matches(self.rows[i], given[name])]
         if text is not None:
-            positions = [i for i in positions if self._holds_text(i, text)]
+            positions = self._with_text(positions, text)
         total = len(positions)
         return [dict(self.rows[i]) for i in positions[offset : offset + limit]], total
 
@@ -113,6 +127,19 @@ class ListIndex:
             return lists[0]
         return sorted(set(lists[0]).intersection(*lists[1:]))
 
+    def _with_text(self, positions: Sequence[int], text: str) -> Sequence[int]:
+        """The positions whose text holds ``text``, in order."""
+        one_word = not any(c.isspace() or c == _FIELD_SEPARATOR for c in text)
+        if one_word and len(positions) > self._scan_at_most:
+            postings = [at for word, at in self._words.items() if text in word]
+            # A very common piece of words (a letter) costs more to gather than to scan for.
+            if sum(map(len, postings)) <= 2 * len(positions):
+                found = set().union(*postings)
+                if isinstance(positions, range):
+                    return sorted(found)
+                return [i for i in positions if i in found]
+        return [i for i in positions if self._holds_text(i, text)]
+
     def _holds_text(self, i: int, text: str) -> bool:
         if text not in self._texts[i]:
             return False
@@ -122,7 +149,9 @@ class ListIndex:
         return any(text in str(row.get(field) or "").lower() for field in self._fields)
 
 
-def read_list_index(store: Store, kind: NodeKind, *, max_entities: int) -> ListIndex | None:
+def read_list_index(
+    store: Store, kind: NodeKind, *, max_entities: int, scan_at_most: int = SCAN_AT_MOST
+) -> ListIndex | None:
     """The list index of one kind read from the store; None when it holds more entities.
 
     ``max_entities`` bounds the memory an index takes (on the 20,000-offer benchmark graph,
@@ -138,4 +167,4 @@ def read_list_index(store: Store, kind: NodeKind, *, max_entities: int) -> ListI
     for name, spec in PATTERN_FILTERS.get(kind, {}).items():
         pairs = read_columns(store, spec.pairs_statement(kind))
         links[name] = list(zip(pairs.get("n", []), pairs.get("o", []), strict=True))
-    return ListIndex(kind, rows, links)
+    return ListIndex(kind, rows, links, scan_at_most=scan_at_most)

@@ -11,8 +11,15 @@ from graph.columns import read_columns
 from graph.schema import NodeKind
 from graph.store import Store
 from ingest.pipeline import ingest
-from queries.entities import PATTERN_FILTERS, PREDICATE_FILTERS, Equals, Holds, list_entities
-from queries.list_index import ListIndex, read_list_index
+from queries.entities import (
+    PATTERN_FILTERS,
+    PREDICATE_FILTERS,
+    TEXT_FIELDS,
+    Equals,
+    Holds,
+    list_entities,
+)
+from queries.list_index import SCAN_AT_MOST, ListIndex, read_list_index
 from tests.conftest import SAMPLE
 
 OFFERS = [
@@ -35,9 +42,10 @@ PROJECTS = [
 ]
 
 
-@pytest.fixture
-def offers() -> ListIndex:
-    return ListIndex(NodeKind.TRAINING_OFFER, OFFERS, OFFER_LINKS)
+@pytest.fixture(params=[SCAN_AT_MOST, 0], ids=["scanned", "by-words"])
+def offers(request: pytest.FixtureRequest) -> ListIndex:
+    """The offers; ``q`` searched in each text, or in the words of the texts first."""
+    return ListIndex(NodeKind.TRAINING_OFFER, OFFERS, OFFER_LINKS, scan_at_most=request.param)
 
 
 def _ids(index: ListIndex, **kwargs: Any) -> tuple[list[str], int]:
@@ -76,6 +84,10 @@ def test_filters_combine(offers: ListIndex, filters: dict[str, Any], expected: l
     ("q", "expected"),
     [
         ("battery", ["t-3", "t-4"]),  # the title of one, the description of another
+        ("atter", ["t-3", "t-4"]),  # inside a word
+        ("high voltage", ["t-1"]),  # across words
+        ("ety basics", ["t-1"]),
+        ("y", ["t-1", "t-3", "t-4"]),
         ("  SAFE ", ["t-1"]),  # stripped, case ignored, in the title and the description
         ("bms", ["t-2"]),
         ("basics\x00safe", []),  # never across two fields
@@ -144,7 +156,9 @@ def _cases(store: Store, kind: NodeKind) -> list[dict[str, Any]]:
         for a in values[first][:2]:
             cases += [{"filters": {first: a, second: b}} for b in values[second][:2]]
     words = [w for row in rows[:5] for w in str(row.get("id", "")).split("-")]
-    for q in ["a", "E", "  the ", "zzz-none", "", "ä", *words[:4]]:
+    names = [str(row.get(TEXT_FIELDS[kind][0], "")) for row in rows[:3]]
+    pieces = [n[1:6] for n in names] + [" ".join(n.split()[:2]) for n in names]
+    for q in ["a", "E", "  the ", "zzz-none", "", "ä", "ic", "ing", *words[:4], *pieces]:
         cases.append({"q": q, "limit": 1000})
         cases += [{"q": q, "filters": {name: chosen[0]}} for name, chosen in values.items()]
     return cases
@@ -154,11 +168,15 @@ def test_the_index_answers_as_the_store_queries(store: Store) -> None:
     ingest(store, [SAMPLE])
     for kind in (NodeKind.ORGANISATION, NodeKind.PROJECT, NodeKind.TRAINING_OFFER,
                  NodeKind.COMPETENCE, NodeKind.PRIORITY):  # fmt: skip
-        index = read_list_index(store, kind, max_entities=100_000)
-        assert index is not None and len(index) > 0
+        indexes = [read_list_index(store, kind, max_entities=100_000, scan_at_most=scan)
+                   for scan in (SCAN_AT_MOST, 0)]  # fmt: skip
+        for index in indexes:
+            assert index is not None and len(index) > 0
         for case in _cases(store, kind):
             args = {"limit": 50, "offset": 0, **case}
-            assert index.page(**args) == list_entities(store, kind, **args), (kind, case)
+            expected = list_entities(store, kind, **args)
+            for index in indexes:
+                assert index is not None and index.page(**args) == expected, (kind, case)
 
 
 def test_a_kind_larger_than_the_bound_is_not_read(store: Store) -> None:
