@@ -44,6 +44,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 
@@ -51,12 +52,14 @@ from bench.ingest import SKILLGRAPH, build_synthetic_store, peak_rss_mb
 
 HOST = "127.0.0.1"
 #: Requirements: p95 of each group under this many milliseconds, with zero errors.
-TARGET_P95_MS = {"entity": 50.0, "analysis": 100.0}
+TARGET_P95_MS = {"entity": 50.0, "list": 50.0, "analysis": 100.0}
 ANALYSES = ("duplicates", "overlaps", "gaps", "fragmentation", "priorities")
 #: Members whose partner recommendations are warmed and then requested under load.
 PARTNER_MEMBERS = 20
-#: Share of entity lookups in the mix (the rest are cached analysis endpoints).
-ENTITY_SHARE = 0.6
+#: Shares of entity lookups and of filtered list pages in the mix (the rest are cached
+#: analysis endpoints).
+ENTITY_SHARE = 0.42
+LIST_SHARE = 0.18
 #: Bounds of every wait, so that nothing here runs on forever.
 STARTUP_TIMEOUT = 120.0
 REQUEST_TIMEOUT = 60.0
@@ -83,6 +86,9 @@ class Targets:
     offers: list[str]
     projects: list[str]
     competences: list[str]
+    #: Words of offer titles (text searches) and competence groups (list filters).
+    words: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=lambda: ["DE", "FR", "IT", "PL", "ES", "CZ"])
     #: The analysis endpoints in the mix (``partners`` stands for the member partner lists).
     analyses: list[str] = field(default_factory=lambda: [*ANALYSES, "partners"])
@@ -197,12 +203,16 @@ def targets(base: str, data: Path | None) -> Targets:
         organisations, members = organisation_ids(client, data)
     # A new client: the server may have closed the connection after an error.
     with httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT) as client:
+        titles = client.get("/training-offers", params={"limit": 200}).json()["data"]
+        competences = client.get("/competences", params={"limit": 1000}).json()["data"]
         return Targets(
             organisations=organisations,
             members=members[:PARTNER_MEMBERS],
             offers=ids(client, "/training-offers", pages=5),
             projects=ids(client, "/projects"),
             competences=ids(client, "/competences"),
+            words=sorted({w.lower() for o in titles for w in o["title"].split() if len(w) > 3}),
+            groups=sorted({c["group"] for c in competences if c.get("group")}),
         )
 
 
@@ -223,29 +233,72 @@ def first_calls(base: str, members: Sequence[str]) -> list[tuple[str, float, flo
     return rows
 
 
+def pick_list(rng: random.Random, t: Targets) -> tuple[str, str, dict[str, str]]:
+    """(endpoint name, path, query parameters) of a filtered list page."""
+    country, competence = rng.choice(t.countries), rng.choice(t.competences)
+    roll = rng.random()
+    if roll < 0.2:
+        return (
+            "/training-offers?country&competence",
+            "/training-offers",
+            {"country": country, "competence": competence},
+        )
+    if roll < 0.3:
+        return (
+            "/training-offers?competence&offset",
+            "/training-offers",
+            {"competence": competence, "offset": str(50 * rng.randrange(6))},
+        )
+    if roll < 0.4:
+        return (
+            "/training-offers?eqf_level&mode&offset",
+            "/training-offers",
+            {
+                "eqf_level": str(rng.randint(2, 8)),
+                "mode": rng.choice(["online", "blended"]),
+                "offset": str(50 * rng.randrange(10)),
+            },
+        )
+    if roll < 0.55:
+        return "/training-offers?q", "/training-offers", {"q": rng.choice(t.words)}
+    if roll < 0.65:
+        return (
+            "/organisations?country&member",
+            "/organisations",
+            {"country": country, "member": "true"},
+        )
+    if roll < 0.72:
+        return "/organisations?competence", "/organisations", {"competence": competence}
+    if roll < 0.8:
+        return "/projects?competence", "/projects", {"competence": competence}
+    if roll < 0.88:
+        return (
+            "/projects?country&active_on",
+            "/projects",
+            {"country": country, "active_on": f"202{rng.randrange(7)}-0{rng.randint(1, 9)}-15"},
+        )
+    if roll < 0.94:
+        return "/competences?group", "/competences", {"group": rng.choice(t.groups)}
+    return "/competences?q", "/competences", {"q": rng.choice(t.words)[:3]}  # fmt: skip
+
+
 def pick(rng: random.Random, t: Targets) -> tuple[str, str, str, dict[str, str]]:
     """(group, endpoint name, path, query parameters) of the next request of the mix."""
-    if rng.random() < ENTITY_SHARE:
+    roll = rng.random()
+    if roll < ENTITY_SHARE:
         roll = rng.random()
-        if roll < 0.25:
+        if roll < 0.35:
             return (
                 "entity",
                 "/organisations/{id}",
                 f"/organisations/{rng.choice(t.organisations)}",
                 {},
             )
-        if roll < 0.5:
-            return "entity", "/training-offers/{id}", f"/training-offers/{rng.choice(t.offers)}", {}
         if roll < 0.7:
-            return "entity", "/projects/{id}", f"/projects/{rng.choice(t.projects)}", {}
-        if roll < 0.8:
-            params = {"country": rng.choice(t.countries), "competence": rng.choice(t.competences)}
-            return "entity", "/training-offers?country&competence", "/training-offers", params
-        if roll < 0.9:
-            params = {"country": rng.choice(t.countries), "member": "true"}
-            return "entity", "/organisations?country&member", "/organisations", params
-        params = {"competence": rng.choice(t.competences)}
-        return "entity", "/projects?competence", "/projects", params
+            return "entity", "/training-offers/{id}", f"/training-offers/{rng.choice(t.offers)}", {}
+        return "entity", "/projects/{id}", f"/projects/{rng.choice(t.projects)}", {}
+    if roll < ENTITY_SHARE + LIST_SHARE:
+        return ("list", *pick_list(rng, t))
     name = rng.choice(t.analyses)
     if name == "partners":
         member = rng.choice(t.members)
@@ -285,10 +338,19 @@ async def load(base: str, t: Targets, clients: int, seconds: float) -> tuple[lis
 
 WRK_SCRIPT = """
 paths = {%s}
+headers = {%s}
+started = 0
 counter = 0
+setup = function(thread)
+  thread:set("first", started * math.floor(#paths / 2))
+  started = started + 1
+end
+init = function(args)
+  counter = first or 0
+end
 request = function()
   counter = counter + 1
-  return wrk.format("GET", paths[(counter %% #paths) + 1])
+  return wrk.format("GET", paths[(counter %% #paths) + 1], headers)
 end
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -303,23 +365,26 @@ def wrk_paths(rng: random.Random, t: Targets, group: str, count: int = 20_000) -
     """Request paths of one group of the mix, drawn like the async client draws them."""
     paths: list[str] = []
     while len(paths) < count:
-        chosen_group, endpoint, path, params = pick(rng, t)
-        is_list = "?" in endpoint
-        wanted = {"entity": chosen_group == "entity" and not is_list,
-                  "list": is_list, "analysis": chosen_group == "analysis"}[group]  # fmt: skip
-        if wanted:
-            paths.append(
-                path + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
-            )
+        chosen_group, _, path, params = pick(rng, t)
+        if chosen_group == group:
+            paths.append(path + ("?" + urlencode(params) if params else ""))
     return paths
 
 
 def wrk_load(
-    base: str, paths: Sequence[str], clients: int, seconds: float, folder: Path
+    base: str,
+    paths: Sequence[str],
+    clients: int,
+    seconds: float,
+    folder: Path,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, float]:
-    """One wrk run over ``paths`` (cycled); requests, errors, seconds and p50/p95/p99 in ms."""
+    """One wrk run over ``paths`` (cycled, each of the two threads from its own half);
+    requests, errors, seconds and p50/p95/p99 in ms."""
     script = folder / "paths.lua"
-    script.write_text(WRK_SCRIPT % ",".join(f'"{p}"' for p in paths))
+    # Lua long strings: header values may hold quotes.
+    sent = ",".join(f"[ [[{name}]] ]=[[{value}]]" for name, value in (headers or {}).items())
+    script.write_text(WRK_SCRIPT % (",".join(f'"{p}"' for p in paths), sent))
     threads = str(min(2, clients))
     command = ["wrk", "-t", threads, "-c", str(clients), "-d", f"{int(seconds)}s",
                "--timeout", "10s", "-s", str(script), base]  # fmt: skip
@@ -330,20 +395,32 @@ def wrk_load(
             "p50": float(p50), "p95": float(p95), "p99": float(p99)}  # fmt: skip
 
 
+#: ``If-None-Match`` makes the response cache pass a request to the app (lists have no ETag,
+#: so the route answers 200 with the page it made): the list run that measures the route.
+COMPUTED = {"If-None-Match": '"bench-no-replay"'}
+
+
 def run_wrk(base: str, t: Targets, args: argparse.Namespace, server_pid: int, folder: Path) -> bool:
     """The load with wrk, one run per group; prints the figures, returns whether a target missed."""
     rng = random.Random(0)
     missed = False
-    plan = [("entity", args.seconds), ("analysis", args.seconds), ("list", min(args.seconds, 10.0))]
-    print(f"\n{args.clients} concurrent connections (wrk, closed loop), one run per group:")
-    print(f"  {'group':<10} {'seconds':>7} {'requests':>9} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} "
-          f"{'p99 ms':>7} {'req/s':>7} {'server cores':>12}")  # fmt: skip
-    for group, seconds in plan:
+    plan = [("entity", "entity", None), ("list", "list", None),
+            ("list made", "list", COMPUTED), ("analysis", "analysis", None)]  # fmt: skip
+    print(
+        f"\n{args.clients} concurrent connections (wrk, closed loop), {args.seconds:.0f} s per "
+        "group; 'list made': the response cache bypassed, every page made by the route:"
+    )
+    print(f"  {'group':<10} {'paths':>6} {'seconds':>7} {'requests':>9} {'errors':>6} {'p50 ms':>7} "
+          f"{'p95 ms':>7} {'p99 ms':>7} {'req/s':>7} {'server cores':>12}")  # fmt: skip
+    p95: dict[str, float] = {}
+    for label, group, headers in plan:
+        paths = wrk_paths(rng, t, group)
         cpu = server_cpu_seconds(server_pid)
-        result = wrk_load(base, wrk_paths(rng, t, group), args.clients, seconds, folder)
+        result = wrk_load(base, paths, args.clients, args.seconds, folder, headers)
         cores = (server_cpu_seconds(server_pid) - cpu) / result["seconds"]
-        print(f"  {group:<10} {result['seconds']:>7.1f} {result['requests']:>9.0f} {result['errors']:>6.0f} "
-              f"{result['p50']:>7.1f} {result['p95']:>7.1f} {result['p99']:>7.1f} "
+        p95[label] = result["p95"]
+        print(f"  {label:<10} {len(set(paths)):>6} {result['seconds']:>7.1f} {result['requests']:>9.0f} "
+              f"{result['errors']:>6.0f} {result['p50']:>7.1f} {result['p95']:>7.1f} {result['p99']:>7.1f} "
               f"{result['requests'] / result['seconds']:>7.0f} {cores:>12.2f}")  # fmt: skip
         target = TARGET_P95_MS.get(group)
         if target is not None:
@@ -352,6 +429,8 @@ def run_wrk(base: str, t: Targets, args: argparse.Namespace, server_pid: int, fo
             print(
                 f"    requirement: p95 < {target:.0f} ms with zero errors: {'met' if met else 'MISSED'}"
             )
+    for label in ("list", "list made"):
+        print(ratio_line(label, p95[label], p95["entity"]))
     print(f"  server peak RSS {server_rss_mb(server_pid):.0f} MB")
     return missed
 
@@ -409,6 +488,14 @@ def verdicts(samples: Sequence[Sample]) -> list[str]:
     return lines
 
 
+def ratio_line(label: str, lists_p95: float, lookups_p95: float) -> str:
+    """Filtered lists' p95 beside the entity lookups' p95 of the same run, and their ratio."""
+    return (
+        f"  {label} p95 {lists_p95:.1f} ms beside entity lookups p95 {lookups_p95:.1f} ms "
+        f"in the same run: {lists_p95 / lookups_p95:.2f}x"
+    )
+
+
 class NotCached(RuntimeError):
     """A value expected in the cache was not there."""
 
@@ -447,31 +534,33 @@ async def inside(store_dir: Path, t: Targets, reps: int) -> None:
             print(f"  (analyses computed in-process first: {time.perf_counter() - started:.1f} s)")
 
             def query(name: str) -> tuple[str, object]:
-                """A path and the function the route calls for it."""
+                """A path and the function the route calls for it ("list store": the store's
+                queries that answer the same page where a kind is too large for an index)."""
                 if name == "org":
                     i = rng.choice(t.organisations)
                     return f"/organisations/{i}", lambda: get_entity(
-                        store, NodeKind.ORGANISATION, i
+                        cache.graph(), NodeKind.ORGANISATION, i
                     )
                 if name == "offer":
                     i = rng.choice(t.offers)
                     return f"/training-offers/{i}", lambda: get_entity(
-                        store, NodeKind.TRAINING_OFFER, i
+                        cache.graph(), NodeKind.TRAINING_OFFER, i
                     )
                 if name == "project":
                     i = rng.choice(t.projects)
-                    return f"/projects/{i}", lambda: get_entity(store, NodeKind.PROJECT, i)
-                country, comp = rng.choice(t.countries), rng.choice(t.competences)
-                return (
-                    f"/training-offers?country={country}&competence={comp}",
-                    lambda: list_entities(
-                        store,
-                        NodeKind.TRAINING_OFFER,
-                        limit=50,
-                        offset=0,
-                        filters={"country": country, "competence": comp},
-                    ),
+                    return f"/projects/{i}", lambda: get_entity(cache.graph(), NodeKind.PROJECT, i)
+                filters = {
+                    "country": rng.choice(t.countries),
+                    "competence": rng.choice(t.competences),
+                }
+                key = ("list-index", NodeKind.TRAINING_OFFER, cache.revision())
+                page = (
+                    (lambda **kw: cache.peek(key).page(**kw))
+                    if name == "list"
+                    else (lambda **kw: list_entities(store, NodeKind.TRAINING_OFFER, **kw))
                 )
+                return (f"/training-offers?{urlencode(filters)}",
+                        lambda: page(limit=50, offset=0, filters=filters))  # fmt: skip
 
             keys: dict[str, tuple[object, ...]] = {
                 "duplicates": ("duplicates", DEFAULT_MIN_SCORE, None),
@@ -484,7 +573,7 @@ async def inside(store_dir: Path, t: Targets, reps: int) -> None:
                 f"  {'endpoint':<40} {'app ms':>8} {'query ms':>9} {'rest ms':>8} "
                 f"{'dump_json ms':>12} {'KB':>8} HTTP status"
             )
-            for name in ("org", "offer", "project", "list", *ANALYSES):
+            for name in ("org", "offer", "project", "list", "list store", *ANALYSES):
                 app_ms, query_ms, dump_ms, size = [], [], [], 0
                 statuses: set[int] = set()
                 label = ""
@@ -499,8 +588,8 @@ async def inside(store_dir: Path, t: Targets, reps: int) -> None:
                         path, function = query(name)  # type: ignore[assignment]
                         label = (
                             path.rsplit("/", 1)[0] + "/{id}"
-                            if name != "list"
-                            else "/training-offers?country&competence"
+                            if not name.startswith("list")
+                            else f"/training-offers?country&competence ({name})"
                         )
                     started = time.perf_counter()
                     response = await client.get(path)
@@ -543,6 +632,9 @@ def run_httpx(base: str, t: Targets, args: argparse.Namespace, server_pid: int) 
         f"cores, this client {cpu_client / wall:.2f} cores"
     )
     print(f"  server peak RSS {server_rss_mb(server_pid):.0f} MB")
+    p95 = {group: percentile([s.seconds * 1000 for s in samples if s.group == group], 95)
+           for group in ("entity", "list")}  # fmt: skip
+    print(ratio_line("list", p95["list"], p95["entity"]))
     print("requirements:")
     missed = False
     for line in verdicts(samples):

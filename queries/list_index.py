@@ -15,7 +15,9 @@ when the store changes) is the caller's part.
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_right
 from collections.abc import Hashable, Mapping, Sequence
+from itertools import accumulate
 from typing import Any
 
 from graph.columns import read_columns
@@ -83,12 +85,15 @@ class ListIndex:
             for row in self.rows
         ]
         # Each word of the texts (split at white space) with the positions holding it: a ``q``
-        # without white space is in a text exactly when it is in one of the text's words.
+        # without white space is in a text exactly when it is in one of the text's words. The
+        # words are joined by new lines to be searched in one pass.
         found_in: dict[str, list[int]] = {}
         for i, text in enumerate(self._texts):
-            for word in {w for part in text.split(_FIELD_SEPARATOR) for w in part.split()}:
+            for word in set(text.replace(_FIELD_SEPARATOR, " ").split()):
                 found_in.setdefault(word, []).append(i)
-        self._words = {word: array("l", at) for word, at in found_in.items()}
+        self._word_positions = [array("l", at) for at in found_in.values()]
+        self._words = "\n".join(found_in)
+        self._word_starts = array("l", accumulate((len(w) + 1 for w in found_in), initial=0))
 
     def __len__(self) -> int:
         """How many entities the index holds."""
@@ -131,14 +136,27 @@ class ListIndex:
         """The positions whose text holds ``text``, in order."""
         one_word = not any(c.isspace() or c == _FIELD_SEPARATOR for c in text)
         if one_word and len(positions) > self._scan_at_most:
-            postings = [at for word, at in self._words.items() if text in word]
-            # A very common piece of words (a letter) costs more to gather than to scan for.
-            if sum(map(len, postings)) <= 2 * len(positions):
+            postings = self._postings_of_words_holding(text, at_most=2 * len(positions))
+            if postings is not None:
                 found = set().union(*postings)
                 if isinstance(positions, range):
                     return sorted(found)
                 return [i for i in positions if i in found]
         return [i for i in positions if self._holds_text(i, text)]
+
+    def _postings_of_words_holding(self, text: str, at_most: int) -> list[array[int]] | None:
+        """The positions of each word holding ``text`` (one word); None when they add up to
+        more than ``at_most`` (a very common piece of words costs more to gather than to scan)."""
+        postings, total = [], 0
+        at = self._words.find(text)
+        while at != -1:
+            word = bisect_right(self._word_starts, at) - 1
+            postings.append(self._word_positions[word])
+            total += len(postings[-1])
+            if total > at_most:
+                return None
+            at = self._words.find(text, self._word_starts[word + 1])
+        return postings
 
     def _holds_text(self, i: int, text: str) -> bool:
         if text not in self._texts[i]:
@@ -155,7 +173,7 @@ def read_list_index(
     """The list index of one kind read from the store; None when it holds more entities.
 
     ``max_entities`` bounds the memory an index takes (on the 20,000-offer benchmark graph,
-    about 2.5 KB per training offer); a larger kind is listed by the store's own queries.
+    about 3 KB per training offer); a larger kind is listed by the store's own queries.
     """
     if int(store.run(count_statement(kind, []))[0]["n"]) > max_entities:
         return None
