@@ -106,14 +106,21 @@ def free_port() -> int:
 
 
 def start_server(
-    store_dir: Path, port: int, log: Path, neo4j: dict[str, str] | None = None
+    store_dir: Path,
+    port: int,
+    log: Path,
+    neo4j: dict[str, str] | None = None,
+    store_lists: bool = False,
 ) -> subprocess.Popen[bytes]:
     """``skillgraph serve`` on 127.0.0.1:port over the embedded store in ``store_dir``.
 
-    With ``neo4j`` (``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``) it serves that server.
+    With ``neo4j`` (``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``) it serves that server;
+    with ``store_lists`` its list pages are answered by the store's queries (no list index).
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SKILLGRAPH_", "NEO4J_"))}
     env.update(SKILLGRAPH_STORE="embedded", SKILLGRAPH_DATA_DIR=str(store_dir))
+    if store_lists:
+        env.update(SKILLGRAPH_LIST_INDEX_ENTITIES="0")
     if neo4j is not None:
         env.update(SKILLGRAPH_STORE="neo4j", **neo4j)
     with log.open("wb") as out:
@@ -700,7 +707,7 @@ def run(args: argparse.Namespace, root: Path) -> None:
     port = free_port()
     base = f"http://{HOST}:{port}"
     log = root / "server.log"
-    server = start_server(store_dir, port, log, neo4j_env)
+    server = start_server(store_dir, port, log, neo4j_env, store_lists=args.store_lists)
     missed = False
     try:
         print(f"server: pid {server.pid}, {base}, up in {wait_for_health(base, server, log):.1f} s")
@@ -761,6 +768,11 @@ def main() -> None:
         "--quiet-seconds", type=float, default=5.0, help="one-client run before the load"
     )
     parser.add_argument("--store", help="reuse this embedded store instead of building one")
+    parser.add_argument(
+        "--store-lists",
+        action="store_true",
+        help="the reference: list pages answered by the store's queries, without the list index",
+    )
     parser.add_argument("--backend", choices=["embedded", "neo4j"], default="embedded",
                         help="the store the API serves (neo4j: a copy of the embedded one)")  # fmt: skip
     parser.add_argument(
