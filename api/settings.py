@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     analyses_after_ingest: Literal["background", "wait", "skip"] = Field(
         "background", validation_alias="SKILLGRAPH_ANALYSES_AFTER_INGEST"
     )
+    list_index_entities: int = Field(
+        200_000, ge=0, validation_alias="SKILLGRAPH_LIST_INDEX_ENTITIES"
+    )
     # Bounds on one ingested file (ingest.tables.ReadLimits); docs/security.md.
     max_file_mb: float = Field(
         _LIMITS.max_file_bytes / _MB, gt=0, validation_alias="SKILLGRAPH_MAX_FILE_MB"

@@ -21,39 +21,116 @@ TEXT_FIELDS: dict[NodeKind, tuple[str, ...]] = {
     NodeKind.PRIORITY: ("label", "description"),
 }
 
-#: Per kind, each filter parameter: a pattern from ``(n)`` to a node found by id (matched,
-#: so that the engine starts from that node) or a predicate on ``n``. ``$f_<name>`` is the value.
-PATTERN_FILTERS: dict[NodeKind, dict[str, str]] = {
+
+@dataclass(frozen=True)
+class Linked:
+    """Entities linked by one of ``rels`` to the node of kind ``other`` whose id is the value."""
+
+    rels: tuple[RelType, ...]
+    other: NodeKind
+    outgoing: bool
+
+    def pattern(self, name: str) -> str:
+        """The pattern from ``(n)`` to the node found by id (matched, so the engine starts there)."""
+        rels = "|".join(self.rels)
+        other = f"(:{self.other} {{id: $f_{name}}})"
+        return f"(n)-[:{rels}]->{other}" if self.outgoing else f"(n)<-[:{rels}]-{other}"
+
+    def pairs_statement(self, kind: NodeKind) -> str:
+        """Every (entity id, linked id) pair of ``kind``, as columns ``n`` and ``o``."""
+        rels = "|".join(self.rels)
+        arrow = f"-[:{rels}]->" if self.outgoing else f"<-[:{rels}]-"
+        return f"MATCH (n:`{kind}`){arrow}(o:`{self.other}`) RETURN n.id AS n, o.id AS o"
+
+
+@dataclass(frozen=True)
+class Equals:
+    """Entities whose property ``prop`` equals the value."""
+
+    prop: str
+
+    def predicate(self, name: str) -> str:
+        """The condition on ``n``."""
+        return f"n.`{self.prop}` = $f_{name}"
+
+    def values(self, props: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The values an entity is found by (none when the property is unset)."""
+        value = props.get(self.prop)
+        return () if value is None else (value,)
+
+
+@dataclass(frozen=True)
+class Holds:
+    """Entities whose list property ``prop`` holds the value."""
+
+    prop: str
+
+    def predicate(self, name: str) -> str:
+        """The condition on ``n``."""
+        return f"$f_{name} IN n.`{self.prop}`"
+
+    def values(self, props: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The values an entity is found by: the list's items."""
+        return tuple(props.get(self.prop) or ())
+
+
+@dataclass(frozen=True)
+class RunningOn:
+    """Entities that started on or before the date (ISO) and had not ended before it."""
+
+    start: str
+    end: str
+
+    def predicate(self, name: str) -> str:
+        """The condition on ``n``."""
+        return (
+            f"n.`{self.start}` <= $f_{name} AND "
+            f"(n.`{self.end}` IS NULL OR n.`{self.end}` >= $f_{name})"
+        )
+
+    def matches(self, props: Mapping[str, Any], day: str) -> bool:
+        """Whether an entity passes, as the predicate decides (an unset start never does)."""
+        start, end = props.get(self.start), props.get(self.end)
+        return start is not None and start <= day and (end is None or end >= day)
+
+
+Predicate = Equals | Holds | RunningOn
+
+#: Per kind, the filters on a neighbour found by id; ``$f_<name>`` is the value.
+PATTERN_FILTERS: dict[NodeKind, dict[str, Linked]] = {
     NodeKind.ORGANISATION: {
-        "competence": "(n)-[:HAS_EXPERTISE|NEEDS]->(:Competence {id: $f_competence})",
+        "competence": Linked(
+            (RelType.HAS_EXPERTISE, RelType.NEEDS), NodeKind.COMPETENCE, outgoing=True
+        ),
     },
     NodeKind.PROJECT: {
-        "country": "(n)-[:ACTIVE_IN]->(:Country {id: $f_country})",
-        "competence": "(n)-[:TARGETS]->(:Competence {id: $f_competence})",
+        "country": Linked((RelType.ACTIVE_IN,), NodeKind.COUNTRY, outgoing=True),
+        "competence": Linked((RelType.TARGETS,), NodeKind.COMPETENCE, outgoing=True),
     },
     NodeKind.TRAINING_OFFER: {
-        "country": "(n)-[:ACTIVE_IN]->(:Country {id: $f_country})",
-        "competence": "(n)-[:TEACHES]->(:Competence {id: $f_competence})",
-        "provider": "(n)<-[:PROVIDES]-(:Organisation {id: $f_provider})",
+        "country": Linked((RelType.ACTIVE_IN,), NodeKind.COUNTRY, outgoing=True),
+        "competence": Linked((RelType.TEACHES,), NodeKind.COMPETENCE, outgoing=True),
+        "provider": Linked((RelType.PROVIDES,), NodeKind.ORGANISATION, outgoing=False),
     },
 }
-PREDICATE_FILTERS: dict[NodeKind, dict[str, str]] = {
+#: Per kind, the filters on the entity's own properties.
+PREDICATE_FILTERS: dict[NodeKind, dict[str, Predicate]] = {
     NodeKind.ORGANISATION: {
-        "country": "n.country = $f_country",
-        "type": "n.type = $f_type",
-        "member": "n.member = $f_member",
+        "country": Equals("country"),
+        "type": Equals("type"),
+        "member": Equals("member"),
     },
     NodeKind.PROJECT: {
-        "programme": "n.programme = $f_programme",
-        "active_on": "n.start <= $f_active_on AND (n.`end` IS NULL OR n.`end` >= $f_active_on)",
+        "programme": Equals("programme"),
+        "active_on": RunningOn("start", "end"),
     },
     NodeKind.TRAINING_OFFER: {
-        "eqf_level": "n.eqf_level = $f_eqf_level",
-        "mode": "n.mode = $f_mode",
-        "language": "$f_language IN n.languages",
+        "eqf_level": Equals("eqf_level"),
+        "mode": Equals("mode"),
+        "language": Holds("languages"),
     },
-    NodeKind.COMPETENCE: {"group": "n.`group` = $f_group"},
-    NodeKind.PRIORITY: {"kind": "n.kind = $f_kind"},
+    NodeKind.COMPETENCE: {"group": Equals("group")},
+    NodeKind.PRIORITY: {"kind": Equals("kind")},
 }
 
 
@@ -77,18 +154,18 @@ def _matching(kind: NodeKind, active: list[str]) -> str:
 
     Their text is fixed, chosen from the tables above; values are parameters.
     """
-    patterns = [
-        PATTERN_FILTERS[kind][name] for name in active if name in PATTERN_FILTERS.get(kind, {})
-    ]
+    links = PATTERN_FILTERS.get(kind, {})
+    patterns = [links[name].pattern(name) for name in active if name in links]
     if patterns:
         first = patterns[0].replace("(n)", f"(n:`{kind}`)", 1)
         clauses = [f"MATCH {first}", *(f"MATCH {pattern}" for pattern in patterns[1:])]
     else:
         clauses = [f"MATCH (n:`{kind}`)"]
+    own = PREDICATE_FILTERS.get(kind, {})
     predicates = [
-        _text_predicate(kind) if name == "q" else PREDICATE_FILTERS[kind][name]
+        _text_predicate(kind) if name == "q" else own[name].predicate(name)
         for name in active
-        if name == "q" or name in PREDICATE_FILTERS.get(kind, {})
+        if name == "q" or name in own
     ]
     if predicates:
         clauses.append("WHERE " + " AND ".join(predicates))
@@ -213,6 +290,20 @@ def node_properties(node: Any) -> dict[str, Any]:
     }
 
 
+def list_filters(
+    kind: NodeKind, filters: Mapping[str, Any] | None, q: str | None
+) -> tuple[dict[str, Any], str | None]:
+    """The filters given (None values left out) and ``q`` as searched (stripped, lower case).
+
+    ``q`` is None when it holds no word. Raises ValueError for a filter the kind has not.
+    """
+    given = {k: v for k, v in (filters or {}).items() if v is not None}
+    unknown = set(given) - filters_of(kind)
+    if unknown:
+        raise ValueError(f"{kind} has no filters {sorted(unknown)}")
+    return given, (q.strip().lower() if q and q.strip() else None)
+
+
 def list_entities(
     store: Store,
     kind: NodeKind,
@@ -227,15 +318,12 @@ def list_entities(
     ``filters`` keys must be filters of the kind (see :func:`filters_of`); None values are
     ignored. ``q`` searches the kind's text fields, ignoring case.
     """
-    given = {k: v for k, v in (filters or {}).items() if v is not None}
-    unknown = set(given) - filters_of(kind)
-    if unknown:
-        raise ValueError(f"{kind} has no filters {sorted(unknown)}")
+    given, text = list_filters(kind, filters, q)
     active = sorted(given)
     # Parameters are prefixed: some filter names (group, kind) are Cypher keywords.
     params: dict[str, Any] = {f"f_{name}": value for name, value in given.items()}
-    if q and q.strip():
-        params["q"] = q.strip().lower()
+    if text is not None:
+        params["q"] = text
         active.append("q")
     total = int(store.run(count_statement(kind, active), params)[0]["n"])
     if offset >= total:

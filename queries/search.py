@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 import networkx as nx
@@ -72,6 +75,20 @@ class SearchIndex:
             self.entries.append(_Entry(kind, node_id, name, fold(node_id), fold(name),
                                        fold(" ".join(parts)), names))  # fmt: skip
         self.entries.sort(key=lambda e: (e.kind.value, e.id))
+        # Every folded string of every entry in one text, searched in one pass: folded strings
+        # hold no new line, so a query found there lies within one string of one entry.
+        texts = ["\n".join((e.folded_id, e.folded_name, *e.folded_names, e.folded_text))
+                 for e in self.entries]  # fmt: skip
+        self._text = "\n".join(texts)
+        self._starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
+
+    def holding(self, query: str) -> Iterator[_Entry]:
+        """The entries, in order, with ``query`` (folded) in their id, a name or their text."""
+        at = self._text.find(query)
+        while at != -1:
+            entry = bisect_right(self._starts, at) - 1
+            yield self.entries[entry]
+            at = self._text.find(query, self._starts[entry + 1])
 
 
 def _name_score(name: str, query: str) -> float:
@@ -104,7 +121,8 @@ def search(
     if not query:
         return []
     hits = []
-    for entry in index.entries:
+    # Only an entry holding the query can score.
+    for entry in index.holding(query):
         if kinds and entry.kind not in kinds:
             continue
         score, matched = _score(entry, query)

@@ -10,7 +10,13 @@ from collections.abc import Iterator
 from graph import cypher
 from graph.neo4j_store import schema_statements
 from graph.schema import RELATIONSHIPS, NodeKind, node_properties, rel_properties
-from queries.entities import TEXT_FIELDS, count_statement, filters_of, list_statement
+from queries.entities import (
+    PATTERN_FILTERS,
+    TEXT_FIELDS,
+    count_statement,
+    filters_of,
+    list_statement,
+)
 
 PACKAGES = ("graph", "ingest", "queries", "api", "viz")
 _CYPHER_START = re.compile(r"^\s*(MATCH|OPTIONAL MATCH|UNWIND|MERGE|CREATE|WITH|RETURN|CALL)\b")
@@ -62,6 +68,8 @@ def built_statements() -> dict[str, str]:
         found[f"list {kind} all filters"] = list_statement(kind, every)
         found[f"count {kind} all filters"] = count_statement(kind, every)
         found[f"list {kind}"] = list_statement(kind, [])
+        for name, link in PATTERN_FILTERS.get(kind, {}).items():
+            found[f"list index {kind} {name}"] = link.pairs_statement(kind)
     for kind in NodeKind:
         props = [p for p in node_properties(kind) if p not in cypher.SYSTEM_PROPERTIES]
         found[f"upsert {kind}"] = cypher.upsert_nodes(kind, props)

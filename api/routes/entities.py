@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
+from starlette.concurrency import run_in_threadpool
 
 from api import schemas
-from api.deps import CacheDep, StoreDep
+from api.cache import RevisionCache
+from api.deps import CacheDep, SettingsDep, StoreDep
 from graph import model
 from graph.model import DeliveryMode, OrganisationType, PriorityKind
 from graph.schema import NodeKind
+from graph.store import Store
 from queries.entities import get_entity, list_entities
+from queries.list_index import read_list_index
 from queries.search import in_language
 
 router = APIRouter()
@@ -44,18 +48,61 @@ Language = Annotated[
 ]
 
 
-def _page(
-    store: StoreDep, node_kind: NodeKind, limit: int, offset: int, q: str | None, **filters: Any
-) -> dict[str, Any]:
-    data, total = list_entities(store, node_kind, limit=limit, offset=offset, filters=filters, q=q)
-    return {"data": data, "count": total}
+class EntityLists:
+    """List pages of the app's store, from the list index of the revision where one is kept."""
+
+    def __init__(self, cache: RevisionCache, store: Store, max_entities: int) -> None:
+        self.cache = cache
+        self.store = store
+        self.max_entities = max_entities
+
+    async def page(
+        self, node_kind: NodeKind, limit: int, offset: int, q: str | None, **filters: Any
+    ) -> dict[str, Any]:
+        """A page ``{data, count}``: on the event loop when the kind's index is read already;
+        otherwise (to read it, or to list a kind too large for one) in a worker thread."""
+        # The revision is part of the key: an index read while a write lands is never taken
+        # for the new revision's.
+        key = ("list-index", node_kind, self.cache.revision())
+        index = self.cache.peek(key)
+        if index is None:
+            return await run_in_threadpool(self._read, key, node_kind, limit, offset, q, filters)
+        data, total = index.page(limit=limit, offset=offset, filters=filters, q=q)
+        return {"data": data, "count": total}
+
+    def _read(
+        self,
+        key: tuple[str, NodeKind, int],
+        node_kind: NodeKind,
+        limit: int,
+        offset: int,
+        q: str | None,
+        filters: dict[str, Any],
+    ) -> dict[str, Any]:
+        index = self.cache.get(key, lambda: read_list_index(
+            self.store, node_kind, max_entities=self.max_entities))  # fmt: skip
+        if index is None:
+            data, total = list_entities(
+                self.store, node_kind, limit=limit, offset=offset, filters=filters, q=q
+            )
+        else:
+            data, total = index.page(limit=limit, offset=offset, filters=filters, q=q)
+        return {"data": data, "count": total}
+
+
+async def get_lists(cache: CacheDep, store: StoreDep, settings: SettingsDep) -> EntityLists:
+    """The list pages of the app's store."""
+    return EntityLists(cache, store, settings.list_index_entities)
+
+
+ListsDep = Annotated[EntityLists, Depends(get_lists)]
 
 
 @router.get(
     "/organisations", response_model=schemas.Page[model.Organisation], tags=["organisations"]
 )
-def list_organisations(
-    store: StoreDep,
+async def list_organisations(
+    lists: ListsDep,
     limit: Limit = 50,
     offset: Offset = 0,
     q: Text = None,
@@ -72,13 +119,21 @@ def list_organisations(
     ] = None,
 ) -> dict[str, Any]:
     """Organisations, ordered by id, with the total that match."""
-    return _page(store, NodeKind.ORGANISATION, limit, offset, q, country=country,
-                 type=type.value if type else None, member=member, competence=competence)  # fmt: skip
+    return await lists.page(
+        NodeKind.ORGANISATION,
+        limit,
+        offset,
+        q,
+        country=country,
+        type=type.value if type else None,
+        member=member,
+        competence=competence,
+    )
 
 
 @router.get("/projects", response_model=schemas.Page[model.Project], tags=["projects"])
-def list_projects(
-    store: StoreDep,
+async def list_projects(
+    lists: ListsDep,
     limit: Limit = 50,
     offset: Offset = 0,
     q: Text = None,
@@ -90,15 +145,23 @@ def list_projects(
     ] = None,
 ) -> dict[str, Any]:
     """Projects, ordered by id, with the total that match."""
-    return _page(store, NodeKind.PROJECT, limit, offset, q, country=country, competence=competence,
-                 programme=programme, active_on=active_on.isoformat() if active_on else None)  # fmt: skip
+    return await lists.page(
+        NodeKind.PROJECT,
+        limit,
+        offset,
+        q,
+        country=country,
+        competence=competence,
+        programme=programme,
+        active_on=active_on.isoformat() if active_on else None,
+    )
 
 
 @router.get(
     "/training-offers", response_model=schemas.Page[model.TrainingOffer], tags=["training offers"]
 )
-def list_training_offers(
-    store: StoreDep,
+async def list_training_offers(
+    lists: ListsDep,
     limit: Limit = 50,
     offset: Offset = 0,
     q: Text = None,
@@ -114,13 +177,23 @@ def list_training_offers(
     ] = None,
 ) -> dict[str, Any]:
     """Training offers, ordered by id, with the total that match."""
-    return _page(store, NodeKind.TRAINING_OFFER, limit, offset, q, country=country, competence=competence,
-                 eqf_level=eqf_level, mode=mode.value if mode else None, language=language, provider=provider)  # fmt: skip
+    return await lists.page(
+        NodeKind.TRAINING_OFFER,
+        limit,
+        offset,
+        q,
+        country=country,
+        competence=competence,
+        eqf_level=eqf_level,
+        mode=mode.value if mode else None,
+        language=language,
+        provider=provider,
+    )
 
 
 @router.get("/competences", response_model=schemas.Page[model.Competence], tags=["competences"])
-def list_competences(
-    store: StoreDep,
+async def list_competences(
+    lists: ListsDep,
     limit: Limit = 50,
     offset: Offset = 0,
     q: Text = None,
@@ -128,20 +201,20 @@ def list_competences(
     lang: Language = None,
 ) -> dict[str, Any]:
     """Competences, ordered by id, with the total that match."""
-    page = _page(store, NodeKind.COMPETENCE, limit, offset, q, group=group)
+    page = await lists.page(NodeKind.COMPETENCE, limit, offset, q, group=group)
     return {**page, "data": [in_language(c, lang) for c in page["data"]]}
 
 
 @router.get("/priorities", response_model=schemas.Page[model.Priority], tags=["priorities"])
-def list_priorities(
-    store: StoreDep,
+async def list_priorities(
+    lists: ListsDep,
     limit: Limit = 50,
     offset: Offset = 0,
     q: Text = None,
     kind: PriorityKind | None = None,
 ) -> dict[str, Any]:
     """Poll priorities, ordered by id, with the total that match."""
-    return _page(store, NodeKind.PRIORITY, limit, offset, q, kind=kind.value if kind else None)
+    return await lists.page(NodeKind.PRIORITY, limit, offset, q, kind=kind.value if kind else None)
 
 
 @router.get("/organisations/{entity_id}", response_model=schemas.OrganisationDetail, tags=["organisations"],
