@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
+from types import FrameType
 
 from tests.neo4j_server import ServerUnavailable, start_server
 
 
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    # SIGTERM (``kill``) stops the server as Ctrl-C does; SIGINT too when started in the
+    # background, where the shell starts it with SIGINT ignored.
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     began = time.monotonic()
     try:
         server = start_server()
