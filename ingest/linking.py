@@ -12,6 +12,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from graph.schema import NodeKind, RelType
@@ -167,6 +168,17 @@ def _fingerprint(data: Any) -> str:
     return hashlib.sha1(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
+@cache
+def _link_start(rel: RelType, src: NodeKind, dst: NodeKind) -> str:
+    return f"({rel!r}, {src!r}, {dst!r}, "
+
+
+def _link_text(link: tuple[Any, ...]) -> str:
+    """``str(link)``, written out: the enums' reprs are what it costs, so they are kept."""
+    rel, src_kind, dst_kind, src, dst, props = link
+    return f"{_link_start(rel, src_kind, dst_kind)}{src!r}, {dst!r}, {props!r})"
+
+
 def _subject(record: Record, resolver: Resolver) -> str | None:
     """The id of the existing node a link-only record names, or None."""
     if record.subject is Target.PROJECT:
@@ -239,7 +251,7 @@ def resolve_records(parsed: ParsedFile, resolver: Resolver, source_id: str, batc
             resolver.concepts[record.id] = fields
         row = dict(fields)
         row["source"] = source_id
-        row["fingerprint"] = _fingerprint([fields, sorted(map(str, links))])
+        row["fingerprint"] = _fingerprint([fields, sorted(map(_link_text, links))])
         if record.kind is NodeKind.ORGANISATION:
             state = resolver.state.setdefault(record.id, _OrgState(row["name"]))
             if source_id not in state.sources:
