@@ -9,6 +9,15 @@ Quirks handled here:
 * One process may open the database read-write; the lock error names the holder's PID,
   which is turned into a one-line :class:`~graph.errors.StoreLocked`.
 * ``type()`` and ``labels()`` do not exist; queries match per label instead.
+* Bulk inserts go through ``LOAD FROM`` an Arrow table with ``CREATE``, not through
+  ``COPY``: in 0.22 a ``COPY`` that fails (an id that exists), or one after a rolled-back
+  ``COPY`` of the same rows, kills the process, and a ``COPY`` inside a transaction that a
+  kill interrupted lost its rows on recovery while the rest of the transaction stayed
+  (``docs/benchmarks.md``, "Bulk loads"). ``LOAD FROM ... CREATE`` is an ordinary insert,
+  logged and recovered like any other; a failing one is an ordinary error.
+* A prepared statement over an Arrow table holds the table: the driver's implicit cache of
+  prepared statements (keyed per table object, never emptied) would keep every table an
+  ingest sent alive until the connection closes, so such statements are prepared apart.
 
 Surviving a crash (``kill -9``, a power cut) in the middle of a write:
 
@@ -37,7 +46,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -115,13 +124,6 @@ def _arrow_schema(types: Mapping[str, PropType]) -> pa.Schema:
     return pa.schema([(name, arrow_type(prop)) for name, prop in types.items()])
 
 
-def _arrow(columns: Mapping[str, list[Any]], types: Mapping[str, PropType]) -> pa.Table:
-    """An Arrow table of the columns, each typed as the store holds its property."""
-    import pyarrow as pa
-
-    return pa.table(dict(columns), schema=_arrow_schema(types))
-
-
 def _arrow_rows(rows: Sequence[Row], types: Mapping[str, PropType]) -> pa.Table:
     """An Arrow table of the rows' values under ``types`` (a key a row lacks is null)."""
     import pyarrow as pa
@@ -158,38 +160,53 @@ def _split(
     return new, merged
 
 
-def _existing_nodes(kind: NodeKind, properties: Sequence[str]) -> str:
-    """The nodes of ``kind`` whose ids ``$rows`` (an Arrow table of ``id``) lists: their
-    id and ``properties``."""
+#: Batches of at least this many rows go in as an Arrow table; smaller ones as a list of
+#: rows, since importing pyarrow (about 0.3 s) costs more than it saves them.
+ARROW_ROWS = 2_000
+#: Builds a statement from the clause that makes each row's columns variables and the
+#: columns it makes.
+Build = Callable[[str, Sequence[str]], str]
+
+
+def _existing_nodes(kind: NodeKind, properties: Sequence[str]) -> Build:
+    """The nodes of ``kind`` whose ids the rows (``id``) list: their id and ``properties``."""
     values = "".join(f", n.{cypher.q(p)} AS {cypher.q(p)}" for p in properties)
-    return f"LOAD FROM $rows MATCH (n:{cypher.q(kind)} {{id: id}}) RETURN n.id AS id{values}"
+    return lambda rows, _: f"{rows} MATCH (n:{cypher.q(kind)} {{id: id}}) RETURN n.id AS id{values}"
 
 
-def _existing_edges(rel: RelType, src: NodeKind, dst: NodeKind, properties: Sequence[str]) -> str:
-    """The ``rel`` edges between the pairs of ``$rows`` (``a``, ``b``), with ``properties``."""
+def _existing_edges(rel: RelType, src: NodeKind, dst: NodeKind, properties: Sequence[str]) -> Build:
+    """The ``rel`` edges between the pairs the rows (``a``, ``b``) list, with ``properties``."""
     values = "".join(f", e.{cypher.q(p)} AS {cypher.q(p)}" for p in properties)
-    return (
-        f"LOAD FROM $rows MATCH (x:{cypher.q(src)} {{id: a}})-[e:{cypher.q(rel)}]->"
+    return lambda rows, _: (
+        f"{rows} MATCH (x:{cypher.q(src)} {{id: a}})-[e:{cypher.q(rel)}]->"
         f"(y:{cypher.q(dst)} {{id: b}}) RETURN a, b{values}"
     )
 
 
-def _create_nodes(kind: NodeKind, keys: Sequence[str]) -> str:
-    """``CREATE`` one node per row of ``$rows``, as a merge would create it."""
-    values = "".join(f", {cypher.q(k)}: {cypher.q(k)}" for k in keys)
-    return (
-        f"LOAD FROM $rows CREATE (n:{cypher.q(kind)} "
-        f"{{id: id, created_at: $now, updated_at: $now{values}}})"
-    )
+def _create_nodes(kind: NodeKind) -> Build:
+    """``CREATE`` one node per row, as a merge would create it."""
+
+    def build(rows: str, columns: Sequence[str]) -> str:
+        values = "".join(f", {cypher.q(k)}: {cypher.q(k)}" for k in columns if k != "id")
+        return (
+            f"{rows} CREATE (n:{cypher.q(kind)} "
+            f"{{id: id, created_at: $now, updated_at: $now{values}}})"
+        )
+
+    return build
 
 
-def _create_edges(rel: RelType, src: NodeKind, dst: NodeKind, keys: Sequence[str]) -> str:
-    """``CREATE`` one edge per row of ``$rows`` whose two ends exist (rows of others drop)."""
-    values = ", ".join(f"{cypher.q(k)}: {cypher.q(k)}" for k in keys)
-    return (
-        f"LOAD FROM $rows MATCH (x:{cypher.q(src)} {{id: a}}) MATCH (y:{cypher.q(dst)} {{id: b}}) "
-        f"CREATE (x)-[:{cypher.q(rel)}{' {' + values + '}' if values else ''}]->(y)"
-    )
+def _create_edges(rel: RelType, src: NodeKind, dst: NodeKind) -> Build:
+    """``CREATE`` one edge per row whose two ends exist (the rows of others drop out)."""
+
+    def build(rows: str, columns: Sequence[str]) -> str:
+        values = ", ".join(f"{cypher.q(k)}: {cypher.q(k)}" for k in columns if k not in ("a", "b"))
+        return (
+            f"{rows} MATCH (x:{cypher.q(src)} {{id: a}}) MATCH (y:{cypher.q(dst)} {{id: b}}) "
+            f"CREATE (x)-[:{cypher.q(rel)}{' {' + values + '}' if values else ''}]->(y)"
+        )
+
+    return build
 
 
 class _Executor:
@@ -210,42 +227,56 @@ class EmbeddedTransaction(_Executor):
     """Batched writes inside one LadybugDB transaction.
 
     Rows for nodes and edges that do not exist yet are inserted with one ``LOAD FROM`` an
-    Arrow table and ``CREATE``: the engine's insert path, logged like any ``CREATE`` (a
-    ``COPY`` is not, see the module's notes), at close to ``COPY``'s speed. Which rows are
-    new is asked first, in the same transaction, so a ``CREATE`` never meets an id that
-    exists; the other rows are merged as before.
+    Arrow table and ``CREATE`` (see the module's notes), at close to ``COPY``'s speed.
+    Which rows are new is asked first, in the same transaction, so a ``CREATE`` never
+    meets an id that exists; rows that differ from what is stored are merged as before, and
+    rows equal to it are left out.
     """
 
     def __init__(self, connection: ladybug.Connection, now: str) -> None:
         super().__init__(connection)
         self._now = now
 
-    def _scan(self, statement: str, table: pa.Table, **params: Any) -> list[dict[str, Any]]:
-        """Run ``statement`` over the Arrow table ``$rows``.
+    def _bulk(
+        self, build: Build, rows: Sequence[Row], types: Mapping[str, PropType], **params: Any
+    ) -> list[dict[str, Any]]:
+        """Run the statement ``build`` makes over ``rows``, each with the columns ``types``.
 
-        The statement is prepared here and dropped after: the driver's own cache of prepared
-        statements would keep each table alive until the connection closes.
+        A large batch goes as an Arrow table (``LOAD FROM``), prepared here and dropped
+        after: the driver's own cache of prepared statements would keep each table alive
+        until the connection closes. A small one goes as a list (``UNWIND``), without the
+        columns that are null in every row (see the module's notes on their type).
         """
-        values = {"rows": table, **params}
-        prepared = ladybug.PreparedStatement(self._connection, statement, values)
+        if len(rows) < ARROW_ROWS:
+            columns = [c for c in types if any(row.get(c) is not None for row in rows)]
+            clause = "UNWIND $rows AS r WITH " + ", ".join(
+                f"r.{cypher.q(c)} AS {cypher.q(c)}" for c in columns
+            )
+            listed = [{c: row.get(c) for c in columns} for row in rows]
+            return self.run(build(clause, columns), {"rows": listed, **params})
+        values = {"rows": _arrow_rows(rows, types), **params}
+        prepared = ladybug.PreparedStatement(
+            self._connection, build("LOAD FROM $rows", list(types)), values
+        )
         if not prepared.is_success():
             raise RuntimeError(prepared.get_error_message())
         result = _single(self._connection.execute(prepared, values))
         columns = result.get_column_names()
-        rows = [dict(zip(columns, values, strict=True)) for values in result.get_all()]
+        found = [dict(zip(columns, row, strict=True)) for row in result.get_all()]
         result.close()
-        return rows
+        return found
 
     def upsert_nodes(self, kind: NodeKind, rows: Sequence[Row]) -> int:
         keys = cypher.row_properties(kind, rows)
         types = node_properties(kind)
         ids = [str(row["id"]) for row in rows]
-        found = self._scan(_existing_nodes(kind, keys), _arrow({"id": ids}, {"id": types["id"]}))
+        id_type = {"id": types["id"]}
+        found = self._bulk(_existing_nodes(kind, keys), [{"id": i} for i in ids], id_type)
         stored = {row["id"]: [row[key] for key in keys] for row in found}
         new, merged = _split(rows, ids, stored, keys)
         if new:
-            table = _arrow_rows(new, {key: types[key] for key in ["id", *keys]})
-            self._scan(_create_nodes(kind, keys), table, now=self._now)
+            columns = {key: types[key] for key in ["id", *keys]}
+            self._bulk(_create_nodes(kind), new, columns, now=self._now)
         for batch in batches(merged):
             statement = cypher.upsert_nodes(kind, keys, _null_keys(batch, keys))
             self.run(statement, {"rows": list(batch), "now": self._now})
@@ -255,8 +286,8 @@ class EmbeddedTransaction(_Executor):
         keys = list(rel_properties(rel))
         ends = {"a": PropType.STRING, "b": PropType.STRING}
         pairs = [(str(row["a"]), str(row["b"])) for row in rows]
-        ids = {"a": [a for a, _ in pairs], "b": [b for _, b in pairs]}
-        found = self._scan(_existing_edges(rel, src, dst, keys), _arrow(ids, ends))
+        ids = [{"a": a, "b": b} for a, b in pairs]
+        found = self._bulk(_existing_edges(rel, src, dst, keys), ids, ends)
         stored: dict[tuple[str, str], list[Any]] = {}
         for row in found:
             values = [row[key] for key in keys]
@@ -265,8 +296,7 @@ class EmbeddedTransaction(_Executor):
             stored[pair] = values if stored.get(pair, values) == values else [_DIFFERS]
         new, merged = _split(rows, pairs, stored, keys)
         if new:
-            self._scan(_create_edges(rel, src, dst, keys),
-                       _arrow_rows(new, {**ends, **rel_properties(rel)}))  # fmt: skip
+            self._bulk(_create_edges(rel, src, dst), new, {**ends, **rel_properties(rel)})
         for batch in batches(merged):
             statement = cypher.upsert_edges(rel, src, dst, _null_keys(batch, keys))
             self.run(statement, {"rows": list(batch)})
