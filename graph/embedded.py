@@ -268,6 +268,8 @@ class EmbeddedTransaction(_Executor):
 
     def upsert_nodes(self, kind: NodeKind, rows: Sequence[Row]) -> int:
         keys = cypher.row_properties(kind, rows)
+        if not rows:
+            return 0
         types = node_properties(kind)
         ids = [str(row["id"]) for row in rows]
         id_type = {"id": types["id"]}
@@ -283,6 +285,8 @@ class EmbeddedTransaction(_Executor):
         return len(rows)
 
     def upsert_edges(self, rel: RelType, src: NodeKind, dst: NodeKind, rows: Sequence[Row]) -> int:
+        if not rows:
+            return 0
         keys = list(rel_properties(rel))
         ends = {"a": PropType.STRING, "b": PropType.STRING}
         pairs = [(str(row["a"]), str(row["b"])) for row in rows]

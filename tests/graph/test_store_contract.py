@@ -177,3 +177,10 @@ def test_an_edge_sent_again_with_other_properties_is_updated_in_place(store: Sto
         "ORDER BY o.id"
     )
     assert rows == [{"o": "o-1", "r": "coordinator"}, {"o": "o-2", "r": "partner"}]
+
+
+def test_an_empty_batch_writes_nothing(store: Store) -> None:
+    with store.transaction() as tx:
+        assert tx.upsert_nodes(NodeKind.PRIORITY, []) == 0
+        assert tx.upsert_edges(RelType.NEEDS, NodeKind.ORGANISATION, NodeKind.COMPETENCE, []) == 0
+    assert _count(store, COUNT_COMPETENCES) == 0
