@@ -9,6 +9,15 @@ Quirks handled here:
 * One process may open the database read-write; the lock error names the holder's PID,
   which is turned into a one-line :class:`~graph.errors.StoreLocked`.
 * ``type()`` and ``labels()`` do not exist; queries match per label instead.
+* Bulk inserts go through ``LOAD FROM`` an Arrow table with ``CREATE``, not through
+  ``COPY``: in 0.22 a ``COPY`` that fails (an id that exists), or one after a rolled-back
+  ``COPY`` of the same rows, kills the process, and a ``COPY`` inside a transaction that a
+  kill interrupted lost its rows on recovery while the rest of the transaction stayed
+  (``docs/benchmarks.md``, "Bulk loads"). ``LOAD FROM ... CREATE`` is an ordinary insert,
+  logged and recovered like any other; a failing one is an ordinary error.
+* A prepared statement over an Arrow table holds the table: the driver's implicit cache of
+  prepared statements (keyed per table object, never emptied) would keep every table an
+  ingest sent alive until the connection closes, so such statements are prepared apart.
 
 Surviving a crash (``kill -9``, a power cut) in the middle of a write:
 
@@ -37,7 +46,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -95,6 +104,111 @@ def _null_keys(rows: Sequence[Row], keys: Sequence[str]) -> list[str]:
     return [k for k in keys if all(row.get(k) is None for row in rows)]
 
 
+_ARROW_TYPES = {
+    PropType.STRING: "string",
+    PropType.INT: "int64",
+    PropType.FLOAT: "float64",
+    PropType.BOOL: "bool",
+}
+
+
+def _arrow_schema(types: Mapping[str, PropType]) -> pa.Schema:
+    """Columns typed as the store holds their properties (a column of nulls stays typed)."""
+    import pyarrow as pa
+
+    def arrow_type(prop: PropType) -> pa.DataType:
+        if prop is PropType.STRING_LIST:
+            return pa.list_(pa.string())
+        return pa.type_for_alias(_ARROW_TYPES[prop])
+
+    return pa.schema([(name, arrow_type(prop)) for name, prop in types.items()])
+
+
+def _arrow_rows(rows: Sequence[Row], types: Mapping[str, PropType]) -> pa.Table:
+    """An Arrow table of the rows' values under ``types`` (a key a row lacks is null)."""
+    import pyarrow as pa
+
+    return pa.Table.from_pylist(list(rows), schema=_arrow_schema(types))
+
+
+#: Stands for stored values that no row can equal.
+_DIFFERS = object()
+
+
+def _split(
+    rows: Sequence[Row], keys_of_rows: Sequence[Any], stored: dict[Any, list[Any]],
+    properties: Sequence[str],
+) -> tuple[list[Row], list[Row]]:  # fmt: skip
+    """The rows to create, and the rows to merge onto what exists.
+
+    ``stored`` holds the values of ``properties`` of what exists, by key. A row that states
+    exactly them is left out: a merge would change nothing (its fingerprint is among them,
+    so not even ``updated_at``). A later row of a key this batch creates updates it, as a
+    merge would.
+    """
+    new: list[Row] = []
+    merged: list[Row] = []
+    created: set[Any] = set()
+    for row, key in zip(rows, keys_of_rows, strict=True):
+        values = stored.get(key)
+        if values is None:
+            (merged if key in created else new).append(row)
+            created.add(key)
+        elif values != [row.get(p) for p in properties]:
+            merged.append(row)
+            stored[key] = [_DIFFERS]  # what this row sets is not known here
+    return new, merged
+
+
+#: Batches of at least this many rows go in as an Arrow table; smaller ones as a list of
+#: rows, since importing pyarrow (about 0.3 s) costs more than it saves them.
+ARROW_ROWS = 2_000
+#: Builds a statement from the clause that makes each row's columns variables and the
+#: columns it makes.
+Build = Callable[[str, Sequence[str]], str]
+
+
+def _existing_nodes(kind: NodeKind, properties: Sequence[str]) -> Build:
+    """The nodes of ``kind`` whose ids the rows (``id``) list: their id and ``properties``."""
+    values = "".join(f", n.{cypher.q(p)} AS {cypher.q(p)}" for p in properties)
+    return lambda rows, _: f"{rows} MATCH (n:{cypher.q(kind)} {{id: id}}) RETURN n.id AS id{values}"
+
+
+def _existing_edges(rel: RelType, src: NodeKind, dst: NodeKind, properties: Sequence[str]) -> Build:
+    """The ``rel`` edges between the pairs the rows (``a``, ``b``) list, with ``properties``."""
+    values = "".join(f", e.{cypher.q(p)} AS {cypher.q(p)}" for p in properties)
+    return lambda rows, _: (
+        f"{rows} MATCH (x:{cypher.q(src)} {{id: a}})-[e:{cypher.q(rel)}]->"
+        f"(y:{cypher.q(dst)} {{id: b}}) RETURN a, b{values}"
+    )
+
+
+def _create_nodes(kind: NodeKind) -> Build:
+    """``CREATE`` one node per row, as a merge would create it."""
+
+    def build(rows: str, columns: Sequence[str]) -> str:
+        values = "".join(f", {cypher.q(k)}: {cypher.q(k)}" for k in columns if k != "id")
+        return (
+            f"{rows} CREATE (n:{cypher.q(kind)} "
+            f"{{id: id, created_at: $now, updated_at: $now{values}}})"
+        )
+
+    return build
+
+
+def _create_edges(rel: RelType, src: NodeKind, dst: NodeKind) -> Build:
+    """``CREATE`` one edge per row whose two ends exist (the rows of others drop out)."""
+
+    def build(rows: str, columns: Sequence[str]) -> str:
+        values = ", ".join(f"{cypher.q(k)}: {cypher.q(k)}" for k in columns if k not in ("a", "b"))
+        return (
+            f"{rows} MATCH (x:{cypher.q(src)} {{id: a}}) MATCH (y:{cypher.q(dst)} {{id: b}}) "
+            f"CREATE (x)-[:{cypher.q(rel)}{' {' + values + '}' if values else ''}]->(y)"
+        )
+
+    return build
+
+
 class _Executor:
     """Runs statements on one connection and returns rows as dicts."""
 
@@ -110,22 +224,84 @@ class _Executor:
 
 
 class EmbeddedTransaction(_Executor):
-    """Batched writes inside one LadybugDB transaction."""
+    """Batched writes inside one LadybugDB transaction.
+
+    Rows for nodes and edges that do not exist yet are inserted with one ``LOAD FROM`` an
+    Arrow table and ``CREATE`` (see the module's notes), at close to ``COPY``'s speed.
+    Which rows are new is asked first, in the same transaction, so a ``CREATE`` never
+    meets an id that exists; rows that differ from what is stored are merged as before, and
+    rows equal to it are left out.
+    """
 
     def __init__(self, connection: ladybug.Connection, now: str) -> None:
         super().__init__(connection)
         self._now = now
 
+    def _bulk(
+        self, build: Build, rows: Sequence[Row], types: Mapping[str, PropType], **params: Any
+    ) -> list[dict[str, Any]]:
+        """Run the statement ``build`` makes over ``rows``, each with the columns ``types``.
+
+        A large batch goes as an Arrow table (``LOAD FROM``), prepared here and dropped
+        after: the driver's own cache of prepared statements would keep each table alive
+        until the connection closes. A small one goes as a list (``UNWIND``), without the
+        columns that are null in every row (see the module's notes on their type).
+        """
+        if len(rows) < ARROW_ROWS:
+            columns = [c for c in types if any(row.get(c) is not None for row in rows)]
+            clause = "UNWIND $rows AS r WITH " + ", ".join(
+                f"r.{cypher.q(c)} AS {cypher.q(c)}" for c in columns
+            )
+            listed = [{c: row.get(c) for c in columns} for row in rows]
+            return self.run(build(clause, columns), {"rows": listed, **params})
+        values = {"rows": _arrow_rows(rows, types), **params}
+        prepared = ladybug.PreparedStatement(
+            self._connection, build("LOAD FROM $rows", list(types)), values
+        )
+        if not prepared.is_success():
+            raise RuntimeError(prepared.get_error_message())
+        result = _single(self._connection.execute(prepared, values))
+        columns = result.get_column_names()
+        found = [dict(zip(columns, row, strict=True)) for row in result.get_all()]
+        result.close()
+        return found
+
     def upsert_nodes(self, kind: NodeKind, rows: Sequence[Row]) -> int:
         keys = cypher.row_properties(kind, rows)
-        for batch in batches(rows):
+        if not rows:
+            return 0
+        types = node_properties(kind)
+        ids = [str(row["id"]) for row in rows]
+        id_type = {"id": types["id"]}
+        found = self._bulk(_existing_nodes(kind, keys), [{"id": i} for i in ids], id_type)
+        stored = {row["id"]: [row[key] for key in keys] for row in found}
+        new, merged = _split(rows, ids, stored, keys)
+        if new:
+            columns = {key: types[key] for key in ["id", *keys]}
+            self._bulk(_create_nodes(kind), new, columns, now=self._now)
+        for batch in batches(merged):
             statement = cypher.upsert_nodes(kind, keys, _null_keys(batch, keys))
             self.run(statement, {"rows": list(batch), "now": self._now})
         return len(rows)
 
     def upsert_edges(self, rel: RelType, src: NodeKind, dst: NodeKind, rows: Sequence[Row]) -> int:
+        if not rows:
+            return 0
         keys = list(rel_properties(rel))
-        for batch in batches(rows):
+        ends = {"a": PropType.STRING, "b": PropType.STRING}
+        pairs = [(str(row["a"]), str(row["b"])) for row in rows]
+        ids = [{"a": a, "b": b} for a, b in pairs]
+        found = self._bulk(_existing_edges(rel, src, dst, keys), ids, ends)
+        stored: dict[tuple[str, str], list[Any]] = {}
+        for row in found:
+            values = [row[key] for key in keys]
+            pair = (row["a"], row["b"])
+            # Two edges of a pair that differ are both set by a merge: the pair is sent.
+            stored[pair] = values if stored.get(pair, values) == values else [_DIFFERS]
+        new, merged = _split(rows, pairs, stored, keys)
+        if new:
+            self._bulk(_create_edges(rel, src, dst), new, {**ends, **rel_properties(rel)})
+        for batch in batches(merged):
             statement = cypher.upsert_edges(rel, src, dst, _null_keys(batch, keys))
             self.run(statement, {"rows": list(batch)})
         return len(rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -47,29 +48,47 @@ def _cell(cells: Cells, column: str, parse: Callable[[str], Any], text: str | No
         return None
 
 
+@cache
+def _values_of(allowed: type[StrEnum]) -> frozenset[str]:
+    return frozenset(m.value for m in allowed)
+
+
 def _choice(cells: Cells, column: str, allowed: type[StrEnum]) -> str | None:
     raw = cells.get(column, "").strip()
     if not raw:
         return None
     value = raw.lower().replace("-", "_").replace(" ", "_")
-    if value not in {m.value for m in allowed}:
+    if value not in _values_of(allowed):
         options = ", ".join(m.value for m in allowed)
         cells.refuse(CellError(column, f"{raw!r} is not one of {options}"))
         return None
     return value
 
 
-def _countries(cells: Cells, column: str, rel: RelType) -> list[Reference]:
+def _countries(
+    cells: Cells, column: str, rel: RelType, parts: list[str] | None = None
+) -> list[Reference]:
+    """References to the countries of a list cell (``parts``: its items, when split already)."""
+    if parts is None:
+        parts = values.items(cells.get(column, ""))
     return [
         Reference(column, _cell(cells, column, values.country, item), Target.COUNTRY, rel)
-        for item in values.items(cells.get(column, ""))
+        for item in parts
     ]
 
 
-def _links(cells: Cells, column: str, target: Target, rel: RelType, **kw: Any) -> list[Reference]:
-    return [
-        Reference(column, item, target, rel, **kw) for item in values.items(cells.get(column, ""))
-    ]
+def _links(
+    cells: Cells,
+    column: str,
+    target: Target,
+    rel: RelType,
+    parts: list[str] | None = None,
+    **kw: Any,
+) -> list[Reference]:
+    """References to the items of a list cell (``parts``: its items, when split already)."""
+    if parts is None:
+        parts = values.items(cells.get(column, ""))
+    return [Reference(column, item, target, rel, **kw) for item in parts]
 
 
 def _member(cells: Cells) -> tuple[dict[str, Any], list[Reference]]:
@@ -125,13 +144,15 @@ def _offer(cells: Cells) -> tuple[dict[str, Any], list[Reference]]:
         "end": _cell(cells, "end", values.iso_date),
         "url": values.text(cells.get("url", "")),
     }
-    if not values.items(cells.get("competences", "")):
+    competences = values.items(cells.get("competences", ""))
+    countries = values.items(cells.get("countries", ""))
+    if not competences:
         cells.refuse(CellError("competences", "is empty; an offer teaches at least one competence"))
-    if not values.items(cells.get("countries", "")):
+    if not countries:
         cells.refuse(CellError("countries", "is empty; an offer is given in at least one country"))
     refs = _links(cells, "provider", Target.ORGANISATION, RelType.PROVIDES, outgoing=False)
-    refs += _links(cells, "competences", Target.COMPETENCE, RelType.TEACHES)
-    refs += _countries(cells, "countries", RelType.ACTIVE_IN)
+    refs += _links(cells, "competences", Target.COMPETENCE, RelType.TEACHES, competences)
+    refs += _countries(cells, "countries", RelType.ACTIVE_IN, countries)
     refs += _links(cells, "priorities", Target.PRIORITY, RelType.ADDRESSES)
     return fields, refs
 

@@ -12,6 +12,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from graph.schema import NodeKind, RelType
@@ -167,6 +168,22 @@ def _fingerprint(data: Any) -> str:
     return hashlib.sha1(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
+#: Targets resolved without the partners a record already names (see ``resolve_records``).
+_NO_ROLES = frozenset({Target.COMPETENCE, Target.ESCO, Target.PRIORITY, Target.COUNTRY,
+                       Target.PROJECT})  # fmt: skip
+
+
+@cache
+def _link_start(rel: RelType, src: NodeKind, dst: NodeKind) -> str:
+    return f"({rel!r}, {src!r}, {dst!r}, "
+
+
+def _link_text(link: tuple[Any, ...]) -> str:
+    """``str(link)``, written out: the enums' reprs are what it costs, so they are kept."""
+    rel, src_kind, dst_kind, src, dst, props = link
+    return f"{_link_start(rel, src_kind, dst_kind)}{src!r}, {dst!r}, {props!r})"
+
+
 def _subject(record: Record, resolver: Resolver) -> str | None:
     """The id of the existing node a link-only record names, or None."""
     if record.subject is Target.PROJECT:
@@ -193,7 +210,10 @@ def resolve_records(parsed: ParsedFile, resolver: Resolver, source_id: str, batc
         #: partners, misspelled, is still the coordinator).
         partners: dict[str, set[str]] = defaultdict(set)
         for ref in record.references:
-            role = str(dict(ref.properties).get("role") or ref.column)
+            if ref.mention is None and ref.target in _NO_ROLES:
+                group: set[str] = set()
+            else:
+                group = partners[str(dict(ref.properties).get("role") or ref.column)]
             if ref.target is Target.ESCO:
                 target_id = resolver.competences.by_uri(ref.value)
                 if target_id is None:
@@ -201,14 +221,14 @@ def resolve_records(parsed: ParsedFile, resolver: Resolver, source_id: str, batc
                     continue
             elif ref.mention is not None:
                 target_id = _resolve_mention(ref, ref.mention, record, parsed, resolver,
-                                             source_id, batch, partners[role])  # fmt: skip
+                                             source_id, batch, group)  # fmt: skip
                 if target_id is None:
                     continue
             else:
                 target_id = _resolve(ref.target, ref.value, ref.column, record, parsed,
-                                     resolver, source_id, batch, partners[role])  # fmt: skip
+                                     resolver, source_id, batch, group)  # fmt: skip
             if ref.target is Target.ORGANISATION and target_id is not None:
-                partners[role].add(target_id)
+                group.add(target_id)
             if target_id is None:
                 report.unresolved.append(
                     Unresolved(
@@ -239,7 +259,7 @@ def resolve_records(parsed: ParsedFile, resolver: Resolver, source_id: str, batc
             resolver.concepts[record.id] = fields
         row = dict(fields)
         row["source"] = source_id
-        row["fingerprint"] = _fingerprint([fields, sorted(map(str, links))])
+        row["fingerprint"] = _fingerprint([fields, sorted(map(_link_text, links))])
         if record.kind is NodeKind.ORGANISATION:
             state = resolver.state.setdefault(record.id, _OrgState(row["name"]))
             if source_id not in state.sources:

@@ -73,6 +73,8 @@ def ingest(
                     filter(None, [outcome.report.notice, "every row was rejected: nothing written"])
                 )
             elif outcome.report.error is None:
+                # The records hold what the cells said: one copy of the rows is enough.
+                outcome.table.rows = []
                 parsed_files.append(outcome)
     resolver = Resolver(store, parsed_files, review)
     ordered = sorted(parsed_files, key=lambda p: p.plan.rank)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from functools import lru_cache
 
 import pycountry
 
@@ -20,7 +21,9 @@ def text(cell: str) -> str | None:
 
 def items(cell: str) -> list[str]:
     """A ``;``-separated list cell, empty items dropped."""
-    return [part.strip() for part in cell.split(LIST_SEPARATOR) if part.strip()]
+    if not cell:
+        return []
+    return [part for part in map(str.strip, cell.split(LIST_SEPARATOR)) if part]
 
 
 def iso_date(cell: str) -> date | None:
@@ -59,6 +62,9 @@ def integer(cell: str) -> int | None:
     return int(value)
 
 
+# Cached: a file names the same few countries on every row. A refused cell raises, and
+# what raises is not cached.
+@lru_cache(maxsize=4096)
 def country(cell: str) -> str:
     """An ISO 3166-1 alpha-2 code from a code or an English name."""
     value = cell.strip()
@@ -73,6 +79,7 @@ def country(cell: str) -> str:
         ) from None
 
 
+@lru_cache(maxsize=1024)
 def country_name(code: str) -> str:
     """The English short name of a country code."""
     found = pycountry.countries.get(alpha_2=code)

@@ -145,3 +145,42 @@ def test_unknown_properties_are_refused_before_any_cypher(store: Store) -> None:
         tx.upsert_nodes(
             NodeKind.ORGANISATION, [{"id": "x", "name) DETACH DELETE n //": 1, "fingerprint": "f"}]
         )
+
+
+def test_rows_stated_twice_in_one_batch_end_as_the_later_one_says(store: Store) -> None:
+    """New ids and edges named twice in one call are created once and take the later values."""
+    later = dict(ORGS[1], name="Beta Renamed SA", fingerprint="v2")
+    with store.transaction() as tx:
+        tx.upsert_nodes(NodeKind.ORGANISATION, [ORGS[0], ORGS[1], later])
+        tx.upsert_nodes(NodeKind.PROJECT, [{"id": "p-1", "title": "P", "fingerprint": "v1"}])
+        edge = {"a": "o-1", "b": "p-1", "role": "partner"}
+        tx.upsert_edges(RelType.PARTICIPATES_IN, NodeKind.ORGANISATION, NodeKind.PROJECT,
+                        [edge, dict(edge, role="coordinator"), {"a": "o-1", "b": "p-9"}])  # fmt: skip
+    names = store.run("MATCH (o:Organisation) RETURN o.id AS id, o.name AS name ORDER BY o.id")
+    assert names == [{"id": "o-1", "name": "Alpha GmbH"}, {"id": "o-2", "name": "Beta Renamed SA"}]
+    roles = store.run("MATCH (:Organisation)-[e:PARTICIPATES_IN]->(:Project) RETURN e.role AS r")
+    assert roles == [{"r": "coordinator"}]  # the edge to a project that does not exist is not made
+
+
+def test_an_edge_sent_again_with_other_properties_is_updated_in_place(store: Store) -> None:
+    edge = {"a": "o-1", "b": "p-1", "role": "partner"}
+    with store.transaction() as tx:
+        tx.upsert_nodes(NodeKind.ORGANISATION, ORGS)
+        tx.upsert_nodes(NodeKind.PROJECT, [{"id": "p-1", "title": "P", "fingerprint": "v1"}])
+        tx.upsert_edges(RelType.PARTICIPATES_IN, NodeKind.ORGANISATION, NodeKind.PROJECT, [edge])
+    for role in ("partner", "coordinator"):
+        with store.transaction() as tx:
+            tx.upsert_edges(RelType.PARTICIPATES_IN, NodeKind.ORGANISATION, NodeKind.PROJECT,
+                            [dict(edge, role=role), {"a": "o-2", "b": "p-1", "role": "partner"}])  # fmt: skip
+    rows = store.run(
+        "MATCH (o:Organisation)-[e:PARTICIPATES_IN]->(:Project) RETURN o.id AS o, e.role AS r "
+        "ORDER BY o.id"
+    )
+    assert rows == [{"o": "o-1", "r": "coordinator"}, {"o": "o-2", "r": "partner"}]
+
+
+def test_an_empty_batch_writes_nothing(store: Store) -> None:
+    with store.transaction() as tx:
+        assert tx.upsert_nodes(NodeKind.PRIORITY, []) == 0
+        assert tx.upsert_edges(RelType.NEEDS, NodeKind.ORGANISATION, NodeKind.COMPETENCE, []) == 0
+    assert _count(store, COUNT_COMPETENCES) == 0
