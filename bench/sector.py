@@ -98,15 +98,22 @@ def _ratio(run: Run, reference: Run) -> str:
     return f"{run.seconds / reference.seconds:6.2f}x time, {run.peak_mb / reference.peak_mb:5.2f}x memory"
 
 
-def measure(size: str, root: Path, limit_mb: float) -> tuple[int, Run, Run | None]:
-    """Ingest and report one size; print each figure. Returns offers, ingest and report."""
+def measure(
+    size: str, root: Path, limit_mb: float, kept_data: Path | None
+) -> tuple[int, Run, Run | None]:
+    """Ingest and report one size; print each figure. Returns offers, ingest and report.
+
+    With ``kept_data`` the size's files are written there once and read from there after.
+    """
     offers, members, projects = (int(part) for part in size.split(":"))
     folder = root / f"offers-{offers}"
+    data = (kept_data or folder) / f"data-{offers}-{members}-{projects}"
     began = time.perf_counter()
-    write_dataset(folder / "data", offers=offers, members=members, projects=projects, seed=0)
+    if not (data / "training_offers.csv").exists():
+        write_dataset(data, offers=offers, members=members, projects=projects, seed=0)
     print(
         f"\n{offers:,} offers, {members:,} members, {projects:,} projects "
-        f"(files written in {time.perf_counter() - began:.0f} s)"
+        f"(files ready in {time.perf_counter() - began:.0f} s)"
     )
     env = {
         **os.environ,
@@ -120,7 +127,7 @@ def measure(size: str, root: Path, limit_mb: float) -> tuple[int, Run, Run | Non
         # analysing process started by the ingest).
         "SKILLGRAPH_ANALYSES_AFTER_INGEST": "skip",
     }
-    ingest = watched([str(SKILLGRAPH), "ingest", str(folder / "data")], env, limit_mb)
+    ingest = watched([str(SKILLGRAPH), "ingest", str(data)], env, limit_mb)
     print(f"  skillgraph ingest      {ingest}")
     if ingest.stopped:
         return offers, ingest, None
@@ -149,10 +156,14 @@ def main() -> None:
         "--sizes", nargs="+", default=list(DEFAULT_SIZES), help="offers:members:projects"
     )
     parser.add_argument("--memory-limit-gb", type=float, default=16.0)
+    parser.add_argument(
+        "--keep-data", type=Path, help="write the synthetic files here once, and reuse them"
+    )
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start")
     with tempfile.TemporaryDirectory(prefix="skillgraph-bench-sector-") as tmp:
-        runs = [measure(size, Path(tmp), args.memory_limit_gb * 1024) for size in args.sizes]
+        limit_mb = args.memory_limit_gb * 1024
+        runs = [measure(size, Path(tmp), limit_mb, args.keep_data) for size in args.sizes]
     print(f"\nload average {os.getloadavg()[0]:.1f} at the end")
     for (small, small_ingest, small_report), (large, large_ingest, large_report) in pairwise(runs):
         scale = math.log(large / small)
