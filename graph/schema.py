@@ -90,6 +90,10 @@ BOOKKEEPING_KINDS = frozenset({NodeKind.SOURCE, NodeKind.DUPLICATE_DECISION})
 #: Property the stores keep on every node to tell a changed row from an unchanged one.
 FINGERPRINT = "fingerprint"
 
+#: Id prefixes of the competences and occupations loaded from the ESCO catalogue.
+ESCO_ID_PREFIX = "esco-"
+ESCO_OCCUPATION_PREFIX = "esco-occupation-"
+
 #: The one bookkeeping node (label and id) that holds the graph's revision counter.
 META_LABEL = "Meta"
 META_ID = "graph"

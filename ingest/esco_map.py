@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from graph.schema import ESCO_ID_PREFIX
 from graph.store import Store
 from ingest.normalise import fold
-from ingest.resolve import ESCO_ID_PREFIX
 from ingest.review import ReviewBook, ReviewCandidate, ReviewItem, esco_key
 
 ALL_COMPETENCES = (

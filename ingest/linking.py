@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from graph.schema import NodeKind, RelType
+from graph.schema import ESCO_ID_PREFIX, NodeKind, RelType
 from graph.store import Store
 from ingest import values
 from ingest.classify import PriorityTerms, classify
@@ -28,7 +28,7 @@ from ingest.report import (
     MergeNote,
     Unresolved,
 )
-from ingest.resolve import ESCO_ID_PREFIX, CompetenceIndex, Decision, OrganisationIndex, Outcome
+from ingest.resolve import CompetenceIndex, Decision, OrganisationIndex, Outcome
 from ingest.review import ReviewBook, ReviewCandidate, ReviewDecision, ReviewItem
 from ingest.review import organisation_key as review_key
 from ingest.sources.esco import merge_concept, untagged

@@ -33,16 +33,12 @@ from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
 
+from graph.schema import ESCO_ID_PREFIX
 from ingest.normalise import fold, name_difference, organisation_key, slug
 from ingest.records import OrgMention
 
 #: Lowest rapidfuzz ``token_sort_ratio`` (0-100) at which two organisation names match.
 FUZZY_ORGANISATION_THRESHOLD = 90.0
-
-#: Id prefix of competences loaded from the ESCO catalogue.
-ESCO_ID_PREFIX = "esco-"
-#: Id prefix of ESCO occupations.
-ESCO_OCCUPATION_PREFIX = "esco-occupation-"
 
 #: Hosts that many organisations share: never evidence that two are the same.
 SHARED_HOSTS = frozenset(

@@ -16,10 +16,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.schema import NodeKind
-
-#: Id prefix of competences loaded from the ESCO catalogue (the ingest writes them so).
-ESCO_ID_PREFIX = "esco-"
+from graph.schema import ESCO_ID_PREFIX, NodeKind
 
 NodeKey = tuple[NodeKind, str]
 

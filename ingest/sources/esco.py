@@ -35,9 +35,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from graph.schema import NodeKind, RelType
+from graph.schema import ESCO_ID_PREFIX, ESCO_OCCUPATION_PREFIX, NodeKind, RelType
 from ingest.records import CellError, Record, Reference, RowError, Target
-from ingest.resolve import ESCO_ID_PREFIX, ESCO_OCCUPATION_PREFIX
 from ingest.sources.common import Layout, SourceFormat, SourceOptions, SourceRead, validated
 from ingest.tables import Table
 
