@@ -45,7 +45,7 @@ import networkx as nx
 from bench.ingest import build_synthetic_store, neo4j_store, peak_rss_mb
 from graph import gds
 from graph.embedded import EmbeddedStore
-from graph.network import LocalEngine, normalised_betweenness, top_brokers
+from graph.network import LocalEngine, igraph_of, normalised_betweenness, top_brokers
 from graph.store import Store
 from graph.transfer import dump_graph, load_graph
 from queries.fragmentation import (
@@ -139,15 +139,9 @@ def timed(function: Callable[[], Any]) -> tuple[Any, float]:
 
 def local_parts(network: nx.Graph) -> dict[str, float]:
     """Seconds of each step of the local engine, run apart with igraph on ``network``."""
-    import igraph as ig
-
     seconds: dict[str, float] = {}
     started = time.perf_counter()
-    names = list(network)
-    index = {name: i for i, name in enumerate(names)}
-    edges = list(network.edges(data="weight"))
-    graph = ig.Graph(n=len(names), edges=[(index[a], index[b]) for a, b, _ in edges])
-    graph.es["weight"] = [w for _, _, w in edges]
+    graph, _ = igraph_of(network)
     seconds["projection"] = time.perf_counter() - started
     steps: dict[str, Callable[[], Any]] = {
         "wcc": graph.connected_components,

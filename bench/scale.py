@@ -35,9 +35,10 @@ from typing import Any
 from api.stores import ANALYSES_FOLDER
 from bench.ingest import SKILLGRAPH, build_synthetic_store, peak_rss_mb
 from graph.embedded import EmbeddedStore
+from graph.network import igraph_of
 from queries.bundle import entity_names
 from queries.duplicates import duplicates
-from queries.fragmentation import _Network, collaboration_network, fragmentation
+from queries.fragmentation import collaboration_network, fragmentation
 from queries.gaps import gaps
 from queries.overlaps import overlaps
 from queries.priorities import priorities, unclassified_in_latest_poll
@@ -102,8 +103,8 @@ def measure_fragmentation(graph: Any, networkx_sample: int) -> None:
         f"  collaboration network: {network.number_of_nodes():,} organisations, "
         f"{network.number_of_edges():,} links"
     )
-    ig_network = _Network(network)
-    _, bare = timed(lambda: ig_network.graph.betweenness(directed=False))
+    graph_copy, _ = igraph_of(network)
+    _, bare = timed(lambda: graph_copy.betweenness(directed=False))
     report, seconds = timed(lambda: fragmentation(graph))
     row("fragmentation", seconds, "igraph bare betweenness", bare)
     if networkx_sample:

@@ -102,6 +102,18 @@ def top_brokers(betweenness: Mapping[str, float], top: int) -> list[str]:
     ]
 
 
+def igraph_of(network: nx.Graph) -> tuple[ig.Graph, list[str]]:
+    """An igraph copy of ``network`` (edge attribute ``weight``) and its nodes by vertex index."""
+    import igraph as ig  # only where it is used: it takes a while to import
+
+    names: list[str] = list(network)
+    index = {name: i for i, name in enumerate(names)}
+    edges = list(network.edges(data="weight"))
+    graph = ig.Graph(n=len(names), edges=[(index[a], index[b]) for a, b, _ in edges])
+    graph.es["weight"] = [w for _, _, w in edges]
+    return graph, names
+
+
 class LocalEngine:
     """igraph on a copy of the NetworkX network: exact betweenness about a hundred times
     faster than NetworkX's (``bench/analyses.py``)."""
@@ -110,13 +122,8 @@ class LocalEngine:
         self, network: nx.Graph, links: SharedLinks, *, seed: int, top: int
     ) -> NetworkAnalysis:
         """See :meth:`NetworkEngine.analyse`; ``links`` is already built into ``network``."""
-        import igraph as ig  # only where it is used: it takes a while to import
-
-        names: list[str] = list(network)
+        graph, names = igraph_of(network)
         index = {name: i for i, name in enumerate(names)}
-        edges = list(network.edges(data="weight"))
-        graph = ig.Graph(n=len(names), edges=[(index[a], index[b]) for a, b, _ in edges])
-        graph.es["weight"] = [w for _, _, w in edges]
         membership = graph.connected_components().membership
         communities, modularity = _louvain(graph, names, seed)
         betweenness = normalised_betweenness(
