@@ -10,13 +10,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from api.deps import CacheDep, StoreDep
+from api.analyses import partners_of
+from api.deps import CacheDep
 from api.pages.rendering import render
 from api.pages.shared import names_of
-from api.routes.analysis import partners_of
 from api.routes.changes import digest_of
+from api.routes.entities import ListsDep
 from graph.schema import NodeKind
-from queries.entities import get_entity, list_entities
+from queries.entities import get_entity
 from queries.partners import Recommendation
 
 router = APIRouter(prefix="/app/organisations")
@@ -29,9 +30,9 @@ DIGEST_SHOWN = 50
 
 
 @router.get("", response_class=HTMLResponse)
-def organisations(
+async def organisations(
     request: Request,
-    store: StoreDep,
+    lists: ListsDep,
     q: Annotated[str, Query(max_length=200)] = "",
     country: Annotated[str, Query(max_length=2)] = "",
     member: Annotated[str, Query(pattern="^(|true|false)$")] = "",
@@ -42,9 +43,8 @@ def organisations(
         "country": country.upper() or None,
         "member": {"true": True, "false": False}.get(member),
     }
-    rows, total = list_entities(
-        store, NodeKind.ORGANISATION, limit=PAGE_SIZE, offset=offset, filters=filters, q=q or None
-    )
+    found = await lists.page(NodeKind.ORGANISATION, PAGE_SIZE, offset, q or None, **filters)
+    rows, total = found["data"], found["count"]
     query = {"q": q, "country": country, "member": member}
 
     def page_href(at: int) -> str:
