@@ -9,11 +9,11 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
+from api.analyses import fragmentation_of, gaps_of, overlaps_of, priorities_of
 from api.cache import RevisionCache
 from api.deps import CacheDep, StoreDep
 from api.pages.rendering import render
 from api.pages.shared import names_of
-from api.routes.analysis import fragmentation_of, gaps_of, overlaps_of, priorities_of
 from graph.errors import NotFound
 from queries.communities import community_profiles
 from viz.charts import fragmentation_chart, priority_chart

@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from api.analyses import duplicates_of, fragmentation_of, gaps_of, priorities_of
 from api.deps import CacheDep, StoreDep
 from api.pages.rendering import render
 from api.pages.shared import names_of, stats_of
-from api.routes.analysis import duplicates_of, fragmentation_of, gaps_of, priorities_of
 from api.routes.search import search_index_of
 from graph.schema import NodeKind
 from queries.search import KIND_NAMES, search

@@ -8,11 +8,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
+from api.analyses import duplicates_of, fragmentation_of, gaps_of, overlaps_of, priorities_of
 from api.cache import RevisionCache
 from api.deps import CacheDep, StoreDep
 from api.pages.rendering import render
 from api.pages.shared import names_of, stats_of
-from api.routes.analysis import duplicates_of, fragmentation_of, gaps_of, overlaps_of, priorities_of
 from api.routes.decisions import triage_of
 from graph.store import Store
 from queries.bundle import AnalysisBundle, decided_clusters

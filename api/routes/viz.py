@@ -12,8 +12,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import HTMLResponse
 
+from api.analyses import duplicates_of, fragmentation_of, gaps_of, partners_of
 from api.deps import CacheDep
-from api.routes.analysis import duplicates_of, fragmentation_of, gaps_of, partners_of
 from graph.model import OrganisationType
 from graph.schema import NodeKind
 from queries.duplicates import DEFAULT_MIN_SCORE
