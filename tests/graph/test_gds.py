@@ -84,14 +84,9 @@ def test_projection_is_dropped_when_the_analysis_fails(server_store: Neo4jStore)
 
 
 def test_the_api_answers_with_the_engine_its_setting_names(
-    neo4j: Neo4jTarget, tmp_path: Path
+    neo4j: Neo4jTarget, server_store: Neo4jStore, tmp_path: Path
 ) -> None:
-    store = neo4j.open()
-    try:
-        store.ensure_schema()
-        build_bridged(store)
-    finally:
-        store.close()
+    build_bridged(server_store)
     answers = {}
     for engine in ("networkx", "gds"):
         settings = neo4j.settings(data_dir=tmp_path / "graph", analysis_engine=engine)
@@ -104,14 +99,9 @@ def test_the_api_answers_with_the_engine_its_setting_names(
 
 
 def test_the_cli_reports_with_gds_and_refuses_it_without_a_server(
-    neo4j: Neo4jTarget, tmp_path: Path
+    neo4j: Neo4jTarget, server_store: Neo4jStore, tmp_path: Path
 ) -> None:
-    store = neo4j.open()
-    try:
-        store.ensure_schema()
-        build_bridged(store)
-    finally:
-        store.close()
+    build_bridged(server_store)
     command = [sys.executable, "-m", "api.cli", "report", "fragmentation", "--json"]
     env = {**os.environ, **neo4j.env, "SKILLGRAPH_ANALYSIS_ENGINE": "gds"}
     done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path,
