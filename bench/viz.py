@@ -66,11 +66,13 @@ def _browser_runs(base: str, paths: list[str], repeat: int) -> None:
         print(f"\n{'view':44} {'nodes':>6} {'edges':>6} {'ready ms (median/max)':>22} "
               f"{'click ms':>9}  hosts")  # fmt: skip
         for path in paths:
-            ready, clicks, hosts = [], [], set()
+            ready: list[float] = []
+            clicks: list[float] = []
+            hosts: set[str] = set()
             nodes = edges = 0
             for _ in range(repeat):
                 page = browser.new_page(viewport={"width": 1400, "height": 900})
-                page.on("request", lambda r, h=hosts: h.add(urlsplit(r.url).netloc))
+                page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
                 page.goto(base + path)
                 page.wait_for_function(
                     "window.skillgraph && window.skillgraph.ready", timeout=60_000

