@@ -9,6 +9,8 @@ rather than computing it a second time. The analyses' libraries are imported whe
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -22,6 +24,8 @@ from api.terminal import err, friendly, out
 
 #: The analysing process's errors, beside the results it keeps.
 LOG_FILE = "analyse.log"
+#: Which background analysing process the last ingest started (PID and start time).
+PID_FILE = "analysing.pid"
 
 
 class AfterIngest(StrEnum):
@@ -63,16 +67,48 @@ def keep_analyses(settings: Settings) -> Kept | None:
         store.close()
 
 
+def _started_at(pid: int) -> str | None:
+    """When process ``pid`` started (clock ticks since boot), or None if it is not running.
+
+    Kept with the PID so that a later PID of another process is never taken for it.
+    """
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return None if fields[0] == "Z" else fields[19]
+
+
+def stop_stale_analysis(folder: Path) -> int | None:
+    """Stop the background analysing process an earlier ingest started, if it still runs.
+
+    Its revision is stale once a later ingest has written: its results would be dropped when
+    kept, and it would take a CPU from the new revision's analyses. Returns the PID stopped.
+    A claim it leaves is taken over by the next reader (:mod:`api.cache`).
+    """
+    try:
+        pid_text, started = (folder / PID_FILE).read_text(encoding="ascii").split()
+        pid = int(pid_text)
+    except (OSError, ValueError):
+        return None
+    (folder / PID_FILE).unlink(missing_ok=True)
+    if pid <= 0 or _started_at(pid) != started:
+        return None
+    os.kill(pid, signal.SIGTERM)
+    return pid
+
+
 def analyse_in_background(settings: Settings) -> int | None:
     """Start ``skillgraph analyse`` in a process of its own; its PID, or None if nothing is kept.
 
     The process outlives the command that starts it; its errors go to ``analyse.log``
-    beside the results.
+    beside the results. One started by an earlier ingest is stopped first.
     """
     folder = analysis_folder(settings)
     if folder is None:
         return None
     folder.mkdir(parents=True, exist_ok=True)
+    stop_stale_analysis(folder)
     with (folder / LOG_FILE).open("w", encoding="utf-8") as log:
         process = subprocess.Popen(  # settings reach it as they reached this process
             [sys.executable, "-m", "api.cli", "analyse"],
@@ -81,11 +117,21 @@ def analyse_in_background(settings: Settings) -> int | None:
             stderr=log,
             start_new_session=True,  # not stopped with the terminal's process group
         )
+    started = _started_at(process.pid)
+    if started is not None:
+        (folder / PID_FILE).write_text(f"{process.pid} {started}", encoding="ascii")
     return process.pid
 
 
 def after_ingest(settings: Settings, what: AfterIngest) -> None:
-    """Run, start or skip the analyses of the revision an ingest wrote, and say so on stderr."""
+    """Run, start or skip the analyses of the revision an ingest wrote, and say so on stderr.
+
+    A background analysing process of an earlier revision is stopped whatever ``what`` says.
+    """
+    folder = analysis_folder(settings)
+    stopped = stop_stale_analysis(folder) if folder is not None else None
+    if stopped is not None:
+        err.print(f"stopped the analyses of the earlier revision (process {stopped})")
     if what is AfterIngest.WAIT:
         kept = keep_analyses(settings)
         if kept is not None:
