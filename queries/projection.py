@@ -11,8 +11,9 @@ analysis sees one node per concept.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from itertools import repeat
 from typing import Any
 
 import networkx as nx
@@ -53,6 +54,32 @@ def key(kind: NodeKind, node_id: str) -> NodeKey:
     return (kind, node_id)
 
 
+class EdgeData(dict[str, Any]):
+    """The attributes of every edge of a type without properties: one object, read-only.
+
+    Such an edge carries only ``{"rel": type}``; a dict per edge was a fifth of the
+    projection. Writing to the shared dict would change every edge of the type, so it
+    refuses writes (``TypeError``); ``add_edge`` of a new edge, ``copy`` and ``subgraph``
+    give an edge a dict of its own as always.
+    """
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("edge attributes of the projection are shared; add the edge anew")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    setdefault = pop = popitem = clear = _refuse
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        """Refuse any change (an empty update, as ``add_edge`` makes, is no change)."""
+        if (args and args[0]) or kwargs:
+            self._refuse()
+
+    def __reduce__(self) -> tuple[type[EdgeData], tuple[dict[str, Any]]]:
+        return (type(self), (dict(self),))
+
+
 def _rows(columns: dict[str, list[Any]]) -> Iterator[dict[str, Any]]:
     """The rows of a column-wise result, unset (null) values left out."""
     names = list(columns)
@@ -83,30 +110,77 @@ def project(store: Store) -> nx.MultiDiGraph:
     Results are read column-wise and the adjacency is filled directly rather than edge by
     edge through ``add_edges_from`` (whose per-edge checks took most of the time on large
     graphs); the graph is the same as that of ``add_nodes_from`` and ``add_edges_from``.
+    Every node's key is one tuple wherever it appears (in the node, successor and
+    predecessor dicts), repeated property values are shared, and the edges of a type
+    without properties share one :class:`EdgeData`.
     """
     with _collector_paused():
         return _build(store)
 
 
+class _Keys:
+    """One key tuple per node, looked up by kind and id."""
+
+    def __init__(self, graph: nx.MultiDiGraph) -> None:
+        self.graph = graph
+        self.by_kind: dict[NodeKind, dict[str, NodeKey]] = {kind: {} for kind in NodeKind}
+
+    def add(self, kind: NodeKind, props: dict[str, Any]) -> None:
+        """Add a node with its properties."""
+        node = self.by_kind[kind][props["id"]] = (kind, props["id"])
+        self.graph._node[node] = props
+        self.graph._succ[node] = {}
+        self.graph._pred[node] = {}
+
+    def _node(self, kind: NodeKind, node_id: str) -> NodeKey:
+        """The key of a node, the node added (without properties) if it is not there."""
+        node = self.by_kind[kind].get(node_id)
+        if node is None:
+            node = self.by_kind[kind][node_id] = key(kind, node_id)
+            self.graph.add_node(node)
+        return node
+
+    def ends(
+        self, src: NodeKind, a: list[str], dst: NodeKind, b: list[str]
+    ) -> tuple[list[NodeKey], list[NodeKey]]:
+        """The keys of edges' sources ``a`` and targets ``b``; missing nodes added in edge order."""
+        sources = [self.by_kind[src].get(node_id) for node_id in a]
+        targets = [self.by_kind[dst].get(node_id) for node_id in b]
+        if None in sources or None in targets:
+            for i, (a_id, b_id) in enumerate(zip(a, b, strict=True)):
+                sources[i], targets[i] = self._node(src, a_id), self._node(dst, b_id)
+        return sources, targets  # type: ignore[return-value]
+
+
 def _build(store: Store) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
     graph.graph.update(revision=store.revision(), store=store.backend)
-    nodes, succ, pred = graph._node, graph._succ, graph._pred
+    keys = _Keys(graph)
     for kind, statement in NODES.items():
         for props in _rows(read_columns(store, statement)):
-            node = key(kind, props["id"])
-            nodes[node] = props
-            succ[node] = {}
-            pred[node] = {}
+            keys.add(kind, props)
+    succ, pred = graph._succ, graph._pred
     for (rel, src, dst), statement in EDGES.items():
-        for row in _rows(read_columns(store, statement)):
-            a, b = key(src, row.pop("a")), key(dst, row.pop("b"))
-            if a not in nodes or b not in nodes:
-                graph.add_nodes_from((a, b))
-            keys = succ[a].get(b)
-            if keys is None:
-                keys = succ[a][b] = pred[b][a] = {}
-            keys.setdefault(rel.value, {}).update(row, rel=rel)
+        columns = read_columns(store, statement)
+        if not columns:
+            continue
+        sources, targets = keys.ends(src, columns.pop("a"), dst, columns.pop("b"))
+        name = rel.value
+        shared = EdgeData(rel=rel)
+        attrs: Iterable[dict[str, Any]] = (
+            [{**row, "rel": rel} for row in _rows(columns)]
+            if columns
+            else repeat(shared, len(sources))
+        )
+        for a, b, data in zip(sources, targets, attrs, strict=True):
+            between = succ[a].get(b)
+            if between is None:
+                succ[a][b] = pred[b][a] = {name: data}
+            elif name not in between:
+                between[name] = data
+            elif data is not shared:
+                between[name].update(data)
+        del columns, sources, targets
     nx._clear_cache(graph)
     return merge_linked_competences(graph)
 
