@@ -114,6 +114,9 @@ def graph_sizes(graph: Any) -> dict[str, float]:
     seen_dicts: set[int] = set()
     for nbrs in graph._succ.values():
         for keydict in nbrs.values():
+            if id(keydict) in seen_dicts:
+                continue
+            seen_dicts.add(id(keydict))
             keydicts += sys.getsizeof(keydict)
             for data in keydict.values():
                 if id(data) not in seen_dicts:

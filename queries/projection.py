@@ -54,19 +54,21 @@ def key(kind: NodeKind, node_id: str) -> NodeKey:
     return (kind, node_id)
 
 
-class EdgeData(dict[str, Any]):
-    """The attributes of every edge of a type without properties: one object, read-only.
+class Shared(dict[str, Any]):
+    """A dict many edges hold, so read-only: the attributes, or the one key, of their edges.
 
-    Such an edge carries only ``{"rel": type}``; a dict per edge was a fifth of the
-    projection. Writing to the shared dict would change every edge of the type, so it
-    refuses writes (``TypeError``); ``add_edge`` of a new edge, ``copy`` and ``subgraph``
-    give an edge a dict of its own as always.
+    Most edges carry only ``{"rel": type}`` under one key, the type: a key dict and a data
+    dict per edge were two fifths of the projection. Edges of a type without properties
+    share one data dict, and, between two nodes joined by that type only, one key dict.
+    Writing to a shared dict would change every such edge, so it refuses writes
+    (``TypeError``); :class:`Projection`'s ``add_edge`` and ``remove_edge`` first give the
+    edge dicts of its own, and ``copy`` and ``subgraph`` copy as always.
     """
 
     __slots__ = ()
 
     def _refuse(self, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError("edge attributes of the projection are shared; add the edge anew")
+        raise TypeError("this dict is shared by many edges of the projection: add the edge anew")
 
     __setitem__ = __delitem__ = __ior__ = _refuse
     setdefault = pop = popitem = clear = _refuse
@@ -76,8 +78,35 @@ class EdgeData(dict[str, Any]):
         if (args and args[0]) or kwargs:
             self._refuse()
 
-    def __reduce__(self) -> tuple[type[EdgeData], tuple[dict[str, Any]]]:
+    def __reduce__(self) -> tuple[type[Shared], tuple[dict[str, Any]]]:
         return (type(self), (dict(self),))
+
+
+class Projection(nx.MultiDiGraph):
+    """The projection's ``MultiDiGraph``: edges added or removed get dicts of their own.
+
+    Every other method is ``MultiDiGraph``'s; see :class:`Shared` for why this is needed.
+    """
+
+    def _own(self, u: Any, v: Any, key: Any) -> None:
+        """Replace the shared dicts of the edges from ``u`` to ``v`` by copies."""
+        keydict = self._succ.get(u, {}).get(v)
+        if keydict is None:
+            return
+        if type(keydict) is Shared:
+            keydict = self._succ[u][v] = self._pred[v][u] = dict(keydict)
+        if type(keydict.get(key)) is Shared:
+            keydict[key] = dict(keydict[key])
+
+    def add_edge(self, u_for_edge: Any, v_for_edge: Any, key: Any = None, **attr: Any) -> Any:
+        """See ``networkx.MultiDiGraph.add_edge``."""
+        self._own(u_for_edge, v_for_edge, key)
+        return super().add_edge(u_for_edge, v_for_edge, key, **attr)
+
+    def remove_edge(self, u: Any, v: Any, key: Any = None) -> None:
+        """See ``networkx.MultiDiGraph.remove_edge``."""
+        self._own(u, v, key)
+        super().remove_edge(u, v, key)
 
 
 def _rows(columns: dict[str, list[Any]]) -> Iterator[dict[str, Any]]:
@@ -111,8 +140,8 @@ def project(store: Store) -> nx.MultiDiGraph:
     edge through ``add_edges_from`` (whose per-edge checks took most of the time on large
     graphs); the graph is the same as that of ``add_nodes_from`` and ``add_edges_from``.
     Every node's key is one tuple wherever it appears (in the node, successor and
-    predecessor dicts), repeated property values are shared, and the edges of a type
-    without properties share one :class:`EdgeData`.
+    predecessor dicts), repeated property values are one object, and the edges of a type
+    without properties share their dicts (:class:`Shared`, :class:`Projection`).
     """
     with _collector_paused():
         return _build(store)
@@ -153,7 +182,7 @@ class _Keys:
 
 
 def _build(store: Store) -> nx.MultiDiGraph:
-    graph = nx.MultiDiGraph()
+    graph = Projection()
     graph.graph.update(revision=store.revision(), store=store.backend)
     keys = _Keys(graph)
     for kind, statement in NODES.items():
@@ -166,7 +195,8 @@ def _build(store: Store) -> nx.MultiDiGraph:
             continue
         sources, targets = keys.ends(src, columns.pop("a"), dst, columns.pop("b"))
         name = rel.value
-        shared = EdgeData(rel=rel)
+        shared = Shared(rel=rel)
+        only = Shared({name: shared})
         attrs: Iterable[dict[str, Any]] = (
             [{**row, "rel": rel} for row in _rows(columns)]
             if columns
@@ -175,8 +205,10 @@ def _build(store: Store) -> nx.MultiDiGraph:
         for a, b, data in zip(sources, targets, attrs, strict=True):
             between = succ[a].get(b)
             if between is None:
-                succ[a][b] = pred[b][a] = {name: data}
+                succ[a][b] = pred[b][a] = only if data is shared else {name: data}
             elif name not in between:
+                if type(between) is Shared:
+                    between = succ[a][b] = pred[b][a] = dict(between)
                 between[name] = data
             elif data is not shared:
                 between[name].update(data)
