@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 
 from graph.embedded import EmbeddedStore
-from graph.schema import NodeKind, RelType
+from graph.schema import RELATIONSHIPS, NodeKind, RelType
 from tests.queries.graphs import COMP, OFFER, ORG, build, edge
 
 T1, T2 = (OFFER, "t-1"), (OFFER, "t-2")
@@ -23,13 +23,14 @@ def graph(embedded_store: EmbeddedStore) -> nx.MultiDiGraph:
         COMP: [{"id": "c-1", "label": "c"}],
         OFFER: [{"id": "t-1", "title": "one"}, {"id": "t-2", "title": "two"}],
     }
-    edges = [
-        edge(RelType.TEACHES, OFFER, COMP, "t-1", "c-1"),
-        edge(RelType.TEACHES, OFFER, COMP, "t-2", "c-1"),
-        edge(RelType.HAS_EXPERTISE, ORG, COMP, "m-1", "c-1"),
-        edge(RelType.NEEDS, ORG, COMP, "m-1", "c-1"),
-        edge(RelType.PROVIDES, ORG, OFFER, "m-1", "t-1"),
+    links = [
+        (RelType.TEACHES, "t-1", "c-1"),
+        (RelType.TEACHES, "t-2", "c-1"),
+        (RelType.HAS_EXPERTISE, "m-1", "c-1"),
+        (RelType.NEEDS, "m-1", "c-1"),
+        (RelType.PROVIDES, "m-1", "t-1"),
     ]
+    edges = [edge(rel, *RELATIONSHIPS[rel].endpoints[0], a, b) for rel, a, b in links]
     return build(embedded_store, nodes, edges)
 
 
