@@ -7,10 +7,13 @@ before each stage through ``/proc/self/clear_refs``) and what it kept. ``--sizes
 ``sys.getsizeof`` breakdown of the projection (node data, adjacency, edge data, strings) and
 ``--tracemalloc`` the largest allocation sites of each stage (slow: several times the run).
 
+``--compare`` builds the projection and a plain ``add_node``/``add_edge`` build of the same
+store, each in a fresh process, prints their seconds and memory and checks them equal.
 With ``--growth OFFERS...`` it instead builds synthetic stores of those sizes (members and
 projects in proportion) and prints the projection's memory per offer in a fresh process each.
 
     .venv/bin/python -m bench.memory --store /tmp/store100k --sizes
+    .venv/bin/python -m bench.memory --store /tmp/store100k --compare
     .venv/bin/python -m bench.memory --growth 30000 100000
 """
 
