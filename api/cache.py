@@ -14,6 +14,7 @@ for it instead of computing it a second time on the same CPUs.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib
 import json
@@ -192,11 +193,17 @@ class RevisionCache:
     def revision(self) -> int:
         """The store's current revision (and drop values of an older one)."""
         revision = self._store.revision()
+        projection_dropped = False
         with self._lock:
             if revision != self._revision:
                 self._revision = revision
+                projection_dropped = "projection" in self._values
                 self._values.clear()
                 self._key_locks.clear()
+        if projection_dropped:
+            # The projection's cached edge views refer back to it, a cycle that only a full
+            # collection frees: the old graph would otherwise stay beside the next one.
+            gc.collect()
         return revision
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+import weakref
 from pathlib import Path
 
 from api.cache import RevisionCache, process_runs
@@ -102,3 +103,17 @@ def test_a_claim_on_an_older_revision_holds_no_reader_of_the_new_one(
     assert report.isolated_members == ["m1", "m2"]  # never the old revision's result
     revision = embedded_store.revision()
     assert {p.name.split("-")[0] for p in folder.iterdir()} == {f"r{revision}"}
+
+
+def test_the_projection_of_an_older_revision_is_freed_when_the_revision_moves(
+    embedded_store: EmbeddedStore,
+) -> None:
+    _add_member(embedded_store, "m1")
+    cache = RevisionCache(embedded_store)
+    graph = cache.graph()
+    list(graph.edges(keys=True))  # its cached edge views refer back to it
+    old = weakref.ref(graph)
+    del graph
+    _add_member(embedded_store, "m2")
+    assert (NodeKind.ORGANISATION, "m2") in cache.graph()
+    assert old() is None
