@@ -6,14 +6,28 @@ by side: seconds and peak memory per size, and on the recall set the blocked and
 exhaustive search with the same scoring (recall, speed-up).
 
     .venv/bin/python -m bench.duplicates --sizes 20000 100000 --recall-size 10000
+
+With ``--against REF`` it instead runs ``duplicates(graph)`` of this tree and of the git
+revision REF (extracted to a temporary folder) in turn, each in a new process, on the sample
+data and on the stores given with ``--store``: seconds, peak memory of the search, the ratio,
+and whether the two reports are equal.
+
+    .venv/bin/python -m bench.duplicates --against main --store /tmp/store100k
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing as mp
 import resource
+import subprocess
+import sys
+import tarfile
+import tempfile
 import time
+from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 from bench.synthetic import synthetic_offers
@@ -117,6 +131,108 @@ def _in_fresh_process(task: str, size: int, seed: int, min_score: float) -> dict
     return result
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Run in a new process from the root of the code measured: ``queries`` is that tree's.
+_SEARCH = """
+import json, resource, sys, time
+from pathlib import Path
+from graph.embedded import EmbeddedStore
+from queries.duplicates import duplicates
+from queries.projection import project
+store = EmbeddedStore(Path(sys.argv[1]), read_only=True)
+graph = project(store)
+store.close()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+started = time.perf_counter()
+report = duplicates(graph)
+seconds = time.perf_counter() - started
+Path(sys.argv[2]).write_text(report.model_dump_json())
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "before_mb": before, "peak_mb": peak}))
+"""
+
+
+def _checkout(revision: str, folder: Path) -> Path:
+    """The files of ``revision`` of this repository, written to ``folder``."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", revision], capture_output=True, check=True
+    ).stdout
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder
+
+
+def _search(code_root: Path, store: Path, out: Path) -> dict[str, Any]:
+    """Seconds and memory of ``duplicates(graph)`` of the code in ``code_root``, a new process."""
+    done = subprocess.run(
+        [sys.executable, "-c", _SEARCH, str(store), str(out)],
+        cwd=code_root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"duplicates in {code_root} failed: {done.stderr.strip()[-800:]}")
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["report"] = json.loads(out.read_text())
+    return figures
+
+
+def _sample_store(folder: Path) -> Path:
+    """An embedded store of the sample data, closed."""
+    from bench.ingest import SAMPLE_DIR, fresh_embedded
+    from ingest.pipeline import ingest
+
+    store = fresh_embedded(folder)
+    try:
+        ingest(store, [SAMPLE_DIR])
+    finally:
+        store.close()
+    return folder
+
+
+def _differences(old: dict[str, Any], new: dict[str, Any]) -> str:
+    """What differs between two reports, in a few words."""
+    if old == new:
+        return "equal"
+    parts = []
+    for key in ("clusters", "recognition_candidates"):
+        if old[key] != new[key]:
+            same = sum(a == b for a, b in zip(old[key], new[key], strict=False))
+            parts.append(f"{key}: {len(old[key])} vs {len(new[key])}, {same} equal in place")
+    return "DIFFERENT (" + "; ".join(parts) + ")"
+
+
+def against(revision: str, stores: list[Path]) -> None:
+    """Print this tree's duplicate search beside the one of ``revision``, on each store."""
+    print(f"duplicates(graph): this tree against {revision}, each run in a new process")
+    print(
+        "memory: peak RSS of the process, and how much the search added to it after the projection"
+    )
+    print(
+        f"{'store':<24} {'code':<8} {'seconds':>8} {'ratio':>6} {'peak MB':>8} "
+        f"{'search MB':>9} {'clusters':>8} {'recognition':>11}  report"
+    )
+    with tempfile.TemporaryDirectory(prefix="skillgraph-bench-dup-") as tmp:
+        root = Path(tmp)
+        base = _checkout(revision, root / "base")
+        named = [("sample", _sample_store(root / "sample")), *((p.name, p) for p in stores)]
+        for name, store in named:
+            old = _search(base, store, root / "old.json")
+            new = _search(ROOT, store, root / "new.json")
+            verdict = _differences(old["report"], new["report"])
+            for code, r in ((revision, old), ("this", new)):
+                ratio = old["seconds"] / r["seconds"]
+                print(
+                    f"{name:<24} {code:<8} {r['seconds']:>8.2f} {ratio:>5.2f}x "
+                    f"{r['peak_mb']:>8.0f} {r['peak_mb'] - r['before_mb']:>9.0f} "
+                    f"{len(r['report']['clusters']):>8} "
+                    f"{len(r['report']['recognition_candidates']):>11}  "
+                    f"{verdict if code == 'this' else ''}"
+                )
+
+
 def main() -> None:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -124,7 +240,12 @@ def main() -> None:
     parser.add_argument("--recall-size", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--min-score", type=float, default=DEFAULT_MIN_SCORE)
+    parser.add_argument("--against", metavar="REF", help="compare with git revision REF")
+    parser.add_argument("--store", type=Path, nargs="*", default=[], help="stores to compare on")
     args = parser.parse_args()
+    if args.against:
+        against(args.against, args.store)
+        return
 
     print(f"duplicate detection, blocked, min_score={args.min_score} (fresh process per size)")
     print(

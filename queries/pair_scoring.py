@@ -20,6 +20,7 @@ Example
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import re
 import unicodedata
@@ -27,9 +28,12 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain, product
+from functools import cache
+from itertools import chain, islice, product
+from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import scipy.sparse as sp
 
 from queries.thresholds import DEFAULT_MIN_SCORE, RECOGNITION_MIN_TEXT
@@ -47,14 +51,21 @@ WEIGHTS: dict[str, float] = {
 TIME_HORIZON_DAYS = 365.0
 #: At most this many best matches per item and block are kept (bounds huge blocks).
 MAX_NEIGHBOURS = 50
-#: Rows of a block multiplied at once (bounds the memory of one sparse product).
-CHUNK_ROWS = 2048
+#: Rows of a block multiplied at once: each chunk meets only the rows from its first on, so
+#: smaller chunks skip more of the pairs ``j < i``; larger ones cost fewer calls.
+CHUNK_ROWS = 256
+#: Threads of one block product (None: in this thread).
+PRODUCT_THREADS: int | None = None
 #: Blocks up to this size are scored pair by pair, all together (a product per block costs
 #: more than its few pairs); at this size no item can have more than MAX_NEIGHBOURS matches.
 SMALL_BLOCK = MAX_NEIGHBOURS + 1
 #: Pairs of small blocks scored at once (bounds the memory of the row-wise product).
 PAIR_ROWS = 20_000
+#: Items of small blocks whose vectors are taken at once (bounds their memory).
+VECTOR_ROWS = 20_000
 _NO_VALUE = ""
+#: Documents vectorised at once (bounds the memory of their tokens as strings).
+DOCUMENT_CHUNK = 8192
 
 
 @dataclass(frozen=True)
@@ -91,7 +102,7 @@ class Features:
     """The vectors of a list of items, computed once and shared by every search over them."""
 
     items: Sequence[Item]
-    text: sp.csr_matrix
+    text: TextVectors | sp.csr_matrix
     competences: sp.csr_matrix
     countries: sp.csr_matrix
     runners: sp.csr_matrix
@@ -105,6 +116,33 @@ class Features:
 
 #: A word: two or more word characters (scikit-learn's default token pattern).
 _WORD = re.compile(r"(?u)\b\w\w+\b")
+
+
+@cache
+def english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words, read from its file without importing scikit-learn.
+
+    Importing ``sklearn`` (which importing any of its modules does) takes seconds; the list
+    itself is one frozenset in a module of its own.
+    """
+    found = importlib.util.find_spec("sklearn")
+    path = (
+        Path(found.origin).parent / "feature_extraction" / "_stop_words.py"
+        if found and found.origin
+        else None
+    )
+    spec = (
+        importlib.util.spec_from_file_location("_sklearn_stop_words", path)
+        if path and path.is_file()
+        else None
+    )
+    if spec is None or spec.loader is None:
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        return frozenset(ENGLISH_STOP_WORDS)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return frozenset(module.ENGLISH_STOP_WORDS)
 
 
 def _strip_accents(text: str) -> str:
@@ -121,30 +159,97 @@ def _char_grams(word: str) -> list[str]:
     return [padded[i : i + 4] for i in range(max(1, len(padded) - 3))]
 
 
-def _binary_rows(
-    documents: Iterable[Iterable[str]], terms: Callable[[str], Iterable[str]]
-) -> sp.csr_matrix:
-    """L2-normalised binary term vectors, each distinct token's terms worked out once.
+def _token_rows(
+    documents: Iterable[Sequence[str]], terms: Callable[[str], Iterable[str]]
+) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """Documents as rows of distinct tokens, and tokens as rows of terms (0/1 matrices).
 
-    Builds the same vectors as scikit-learn's ``TfidfVectorizer(binary=True, use_idf=False)``
-    (columns in the order terms are met rather than sorted, which no product sees) without
-    its per-token analyser calls: documents are rows of tokens, tokens rows of terms, and
-    the documents' terms are the sparse product of the two.
+    Each distinct token's terms are worked out once. Documents are taken
+    :data:`DOCUMENT_CHUNK` at a time, so that only one chunk's tokens are held as strings;
+    Arrow numbers a chunk's tokens, so that only its distinct tokens are looked at in Python.
+    Terms are numbered in the order met.
     """
-    rows = [list(tokens) for tokens in documents]
-    token_ids = {token: i for i, token in enumerate(dict.fromkeys(chain.from_iterable(rows)))}
     vocabulary: dict[str, int] = {}
-    term_ids = [[vocabulary.setdefault(t, len(vocabulary)) for t in terms(k)] for k in token_ids]
-    tokens_terms = _incidence(term_ids, len(vocabulary))
-    documents_tokens = _incidence(
-        [list(map(token_ids.__getitem__, tokens)) for tokens in rows], len(token_ids)
+    token_ids: dict[str, int] = {}
+    token_terms: list[list[int]] = []
+    parts: list[sp.csr_matrix] = []
+    documents = iter(documents)
+    while chunk := list(islice(documents, DOCUMENT_CHUNK)):
+        encoded = pa.array(list(chain.from_iterable(chunk)), type=pa.string()).dictionary_encode()
+        local = np.empty(len(encoded.dictionary), dtype=np.int32)
+        for position, token in enumerate(encoded.dictionary.to_pylist()):
+            found = token_ids.get(token)
+            if found is None:
+                found = token_ids[token] = len(token_terms)
+                token_terms.append(
+                    [vocabulary.setdefault(t, len(vocabulary)) for t in terms(token)]
+                )
+            local[position] = found
+        indptr = np.zeros(len(chunk) + 1, dtype=np.int64)
+        np.cumsum([len(tokens) for tokens in chunk], out=indptr[1:])
+        indices = local[encoded.indices.to_numpy(zero_copy_only=False)]
+        part = sp.csr_matrix(
+            (np.ones(len(indices), dtype=np.float32), indices, indptr),
+            shape=(len(chunk), len(token_terms)),
+        )
+        part.sum_duplicates()
+        parts.append(part)
+    for part in parts:
+        part.resize(part.shape[0], len(token_terms))
+    documents_tokens = (
+        sp.vstack(parts, format="csr", dtype=np.float32)
+        if parts
+        else sp.csr_matrix((0, 0), dtype=np.float32)
     )
+    return documents_tokens, _incidence(token_terms, len(vocabulary))
+
+
+def _normalised(documents_tokens: sp.csr_matrix, tokens_terms: sp.csr_matrix) -> sp.csr_matrix:
+    """The documents' binary term vectors, L2-normalised, columns sorted in each row."""
     matrix = (documents_tokens @ tokens_terms).tocsr()
     matrix.sort_indices()
     counts = np.diff(matrix.indptr)
     with np.errstate(divide="ignore"):
         matrix.data = np.repeat((1.0 / np.sqrt(counts)).astype(np.float32), counts)
     return matrix
+
+
+def _binary_rows(
+    documents: Iterable[Sequence[str]], terms: Callable[[str], Iterable[str]]
+) -> sp.csr_matrix:
+    """L2-normalised binary term vectors (see :func:`_token_rows`).
+
+    The same vectors as scikit-learn's ``TfidfVectorizer(binary=True, use_idf=False)``
+    (columns in the order terms are met rather than sorted, which no product sees) without
+    its per-token analyser calls: the documents' terms are the sparse product of documents'
+    tokens and tokens' terms.
+    """
+    return _normalised(*_token_rows(documents, terms))
+
+
+@dataclass(frozen=True)
+class TextVectors:
+    """Documents' text vectors, kept as their tokens: rows are built when taken.
+
+    A document keeps one entry per distinct word instead of one per character 4-gram;
+    ``vectors[rows]`` equals those rows of the whole matrix, so every product is unchanged.
+    """
+
+    #: Per part: documents' tokens, tokens' terms, and the part's weight.
+    parts: tuple[tuple[sp.csr_matrix, sp.csr_matrix, float], ...]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """Documents, and terms of all parts."""
+        documents = self.parts[0][0].shape[0] if self.parts else 0
+        return documents, sum(terms.shape[1] for _, terms, _ in self.parts)
+
+    def __getitem__(self, rows: np.ndarray | slice | int) -> sp.csr_matrix:
+        """The vectors of these documents (CSR, columns sorted in each row)."""
+        return sp.hstack(
+            [weight * _normalised(tokens[rows], terms) for tokens, terms, weight in self.parts],
+            format="csr",
+        )
 
 
 def _incidence(rows: Sequence[Sequence[int]], columns: int) -> sp.csr_matrix:
@@ -156,26 +261,24 @@ def _incidence(rows: Sequence[Sequence[int]], columns: int) -> sp.csr_matrix:
     return sp.csr_matrix((values, indices, indptr), shape=(len(rows), columns))
 
 
-def _text_vectors(texts: Sequence[str]) -> sp.csr_matrix:
+def _text_vectors(texts: Sequence[str]) -> TextVectors:
     """Binary character 4-gram and word vectors, each L2-normalised, joined with equal weight.
 
     Binary term presence without IDF: on the sample, IDF over-weights the rare topical
     words that unrelated offers on the same competence share (see the docs).
     """
-    # Imported here: scikit-learn takes seconds to import and only this needs it.
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
     plain = [_strip_accents(text) for text in texts]
-    chars = _binary_rows((text.split() for text in plain), _char_grams)
-    words = _binary_rows(
-        ((w for w in _WORD.findall(text) if w not in ENGLISH_STOP_WORDS) for text in plain),
-        lambda word: (word,),
+    stop_words = english_stop_words()
+    chars = _token_rows((text.split() for text in plain), _char_grams)
+    words = _token_rows(
+        (_WORD.findall(text) for text in plain),
+        lambda word: () if word in stop_words else (word,),
     )
-    return sp.hstack([math.sqrt(0.5) * part for part in (chars, words)], format="csr")
+    return TextVectors(((*chars, math.sqrt(0.5)), (*words, math.sqrt(0.5))))
 
 
 def _multi_hot(sets: Sequence[frozenset[str]]) -> sp.csr_matrix:
-    matrix = _binary_rows(sets, lambda value: (value,))
+    matrix = _binary_rows((list(values) for values in sets), lambda value: (value,))
     matrix.data[:] = 1.0
     return matrix
 
@@ -209,7 +312,9 @@ def _blocks(items: Sequence[Item], keys: Callable[[Item], Iterable[Hashable]]) -
     for index, item in enumerate(items):
         for block_key in set(keys(item)):
             members[block_key].append(index)
-    return [np.array(rows) for _, rows in sorted(members.items(), key=repr) if len(rows) > 1]
+    # By the key's text (keys mix types), never the rows' text too.
+    ordered = sorted(members.items(), key=lambda entry: repr(entry[0]))
+    return [np.array(rows) for _, rows in ordered if len(rows) > 1]
 
 
 def _duplicate_keys(item: Item) -> Iterable[Hashable]:
@@ -227,9 +332,9 @@ def _recognition_keys(item: Item) -> Iterable[Hashable]:
     return ((tuple(sorted(item.competences)), item.eqf_level),)
 
 
-def _top_k(rows: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
-    """A mask keeping the ``k`` largest values of each row."""
-    order = np.lexsort((-values, rows))
+def _top_k(rows: np.ndarray, columns: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
+    """A mask keeping the ``k`` largest values of each row (equal values: lower column first)."""
+    order = np.lexsort((columns, -values, rows))
     sorted_rows = rows[order]
     first = np.searchsorted(sorted_rows, sorted_rows, side="left")
     keep = np.zeros(len(rows), dtype=bool)
@@ -238,19 +343,35 @@ def _top_k(rows: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
 
 
 def _block_pairs(
-    text: sp.csr_matrix, block: np.ndarray, min_text: float
+    text: TextVectors | sp.csr_matrix, block: np.ndarray, min_text: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs ``i < j`` of one block whose text similarity reaches ``min_text``."""
+    """Pairs ``i < j`` of one block whose text similarity reaches ``min_text``.
+
+    A block's rows are in ascending order, so a chunk of rows only needs the rows from its
+    own first on: about half of the block's product. sparse-dot-topn multiplies in C++ and
+    keeps only the values above its threshold (the exact ``>=`` is applied here).
+    """
+    from sparse_dot_topn import sp_matmul_topn
+
+    floor = np.float32(min_text - 1e-6)
+    below = float(np.nextafter(floor, np.float32(-np.inf)))
+    vectors = text[block]
     found_i, found_j, found_sim = [], [], []
-    columns = text[block].T.tocsr()  # CSR: the product would convert a CSC operand each time
     for offset in range(0, len(block), CHUNK_ROWS):
-        rows = block[offset : offset + CHUNK_ROWS]
-        product_ = (text[rows] @ columns).tocoo()
-        i, j, sim = rows[product_.row], block[product_.col], product_.data
-        keep = (i < j) & (sim >= min_text - 1e-6)
+        later = vectors[offset:]
+        product_ = sp_matmul_topn(
+            vectors[offset : offset + CHUNK_ROWS],
+            later.T.tocsr(),
+            top_n=later.shape[0],
+            threshold=below,
+            n_threads=PRODUCT_THREADS,
+        ).tocoo()
+        i, j = block[offset + product_.row], block[offset + product_.col]
+        sim = product_.data
+        keep = (i < j) & (sim >= floor)
         i, j, sim = i[keep], j[keep], sim[keep]
         if len(i) > MAX_NEIGHBOURS:
-            keep = _top_k(i, sim, MAX_NEIGHBOURS)
+            keep = _top_k(i, j, sim, MAX_NEIGHBOURS)
             i, j, sim = i[keep], j[keep], sim[keep]
         found_i.append(i)
         found_j.append(j)
@@ -259,12 +380,13 @@ def _block_pairs(
 
 
 def _small_block_pairs(
-    text: sp.csr_matrix, blocks: Sequence[np.ndarray], min_text: float
+    text: TextVectors | sp.csr_matrix, blocks: Sequence[np.ndarray], min_text: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs ``i < j`` of small blocks reaching ``min_text``, every pair scored at once.
 
     A block this small never has more than ``MAX_NEIGHBOURS`` matches per item, so no
     top-k applies; one row-wise product over all their pairs replaces a product per block.
+    The blocks' items have their vectors taken once.
     """
     if not blocks:
         return np.array([], dtype=int), np.array([], dtype=int), np.array([], dtype=np.float32)
@@ -274,9 +396,16 @@ def _small_block_pairs(
         firsts.append(block[a])
         seconds.append(block[b])
     i, j = np.concatenate(firsts), np.concatenate(seconds)
+    rows = np.unique(np.concatenate(blocks))
+    vectors = text[rows]
+    at_i, at_j = np.searchsorted(rows, i), np.searchsorted(rows, j)
     sim = np.concatenate(
         [
-            np.asarray(text[i[k : k + PAIR_ROWS]].multiply(text[j[k : k + PAIR_ROWS]]).sum(axis=1))
+            np.asarray(
+                vectors[at_i[k : k + PAIR_ROWS]]
+                .multiply(vectors[at_j[k : k + PAIR_ROWS]])
+                .sum(axis=1)
+            )
             .ravel()
             .astype(np.float32)
             for k in range(0, len(i), PAIR_ROWS)
@@ -287,14 +416,32 @@ def _small_block_pairs(
     return i[keep], j[keep], sim[keep]
 
 
+def _groups(blocks: Sequence[np.ndarray], rows: int) -> list[list[np.ndarray]]:
+    """Consecutive blocks in groups of at most ``rows`` items (a larger block alone)."""
+    groups: list[list[np.ndarray]] = []
+    size = rows
+    for block in blocks:
+        if size + len(block) > rows:
+            groups.append([])
+            size = 0
+        groups[-1].append(block)
+        size += len(block)
+    return groups
+
+
 def _text_pairs(
-    text: sp.csr_matrix, blocks: Sequence[np.ndarray], min_text: float
+    text: TextVectors | sp.csr_matrix, blocks: Sequence[np.ndarray], min_text: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Thresholded text similarities within every block, each pair once."""
+    """Thresholded text similarities within every block, each pair once.
+
+    Vectors are taken per block, and per group of :data:`VECTOR_ROWS` items of small
+    blocks, never for every item at once.
+    """
     empty = (np.array([], dtype=int), np.array([], dtype=int), np.array([], dtype=np.float32))
     small = [block for block in blocks if len(block) <= SMALL_BLOCK]
     parts = [_block_pairs(text, block, min_text) for block in blocks if len(block) > SMALL_BLOCK]
-    parts += [_small_block_pairs(text, small, min_text), empty]
+    parts += [_small_block_pairs(text, group, min_text) for group in _groups(small, VECTOR_ROWS)]
+    parts.append(empty)
     i, j, sim = (np.concatenate(column) for column in zip(*parts, strict=True))
     _, first = np.unique(i.astype(np.int64) * text.shape[0] + j, return_index=True)
     return i[first], j[first], np.minimum(sim[first].astype(float), 1.0)

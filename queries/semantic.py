@@ -26,7 +26,6 @@ from dataclasses import fields, replace
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.preprocessing import MultiLabelBinarizer
 
 from queries.pair_scoring import Features, ScoredPair, find_pairs
 
@@ -94,11 +93,11 @@ def anchors(text: str) -> frozenset[str]:
     often are), capitals say nothing, and only its numbers are anchors.
     """
     starts = _WORD_START.findall(text)
-    numbers_only = sum(1 for c in starts if c.isupper()) > MAX_CAPITALISED_SHARE * len(starts)
+    numbers_only = sum(map(str.isupper, starts)) > MAX_CAPITALISED_SHARE * len(starts)
     found: set[str] = set()
     if not numbers_only:
-        found = {" ".join(_fold(norm).split()) for norm in _NORM.findall(text)}
-        text = _NORM.sub(" ", text)
+        # One pass takes each norm out of the text and keeps it.
+        text = _NORM.sub(lambda norm: _keep(found, " ".join(_fold(norm.group(0)).split())), text)
     for match in _CANDIDATE.finditer(text):
         found |= _token_anchors(
             match.group(0), numbers_only=numbers_only, first=_starts_sentence(text, match.start())
@@ -106,15 +105,32 @@ def anchors(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def _keep(found: set[str], anchor: str) -> str:
+    """Add ``anchor`` to ``found``; what replaces it in the text."""
+    found.add(anchor)
+    return " "
+
+
 def anchor_vectors(sets: Sequence[frozenset[str]]) -> sp.csr_matrix:
-    """Binary anchor vectors, L2-normalised (their product is the cosine of two sets)."""
+    """Binary anchor vectors, L2-normalised (their product is the cosine of two sets).
+
+    Columns are the anchors in sorted order.
+    """
     if not any(sets):
         return sp.csr_matrix((len(sets), 0), dtype=np.float32)
-    matrix = MultiLabelBinarizer(sparse_output=True).fit_transform([sorted(s) for s in sets])
-    matrix = sp.csr_matrix(matrix, dtype=np.float32)
-    norms = np.sqrt(np.asarray(matrix.sum(axis=1)).ravel())
-    scale = sp.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0))
-    return sp.csr_matrix(scale @ matrix, dtype=np.float32)
+    column = {anchor: i for i, anchor in enumerate(sorted(set().union(*sets)))}
+    sizes = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
+    indptr = np.concatenate([[0], np.cumsum(sizes)])
+    indices = np.fromiter(
+        (column[anchor] for s in sets for anchor in sorted(s)),
+        dtype=np.int32,
+        count=int(indptr[-1]),
+    )
+    norms = np.sqrt(sizes.astype(np.float32))
+    scale = np.divide(np.float32(1.0), norms, out=np.zeros_like(norms), where=norms > 0)
+    return sp.csr_matrix(
+        (np.repeat(scale, sizes), indices, indptr), shape=(len(sets), len(column)), dtype=np.float32
+    )
 
 
 def item_anchors(features: Features) -> list[frozenset[str]]:
@@ -154,15 +170,14 @@ def find_anchor_pairs(
     rows = np.flatnonzero([len(s) >= MIN_SHARED_ANCHORS for s in all_sets])
     if len(rows) < 2:
         return []
-    subset = _rows(features, rows)
-    sets = [all_sets[i] for i in rows]
-    by_anchors = replace(subset, text=anchor_vectors(sets))
-    features = subset
+    # The anchor vectors take the text's place before the rows are taken, so that the
+    # text vectors are never copied.
+    by_anchors = _rows(replace(features, text=anchor_vectors(all_sets)), rows)
     row = {item.id: index for index, item in enumerate(features.items)}
     kept = []
     for pair in find_pairs(by_anchors, min_score, same_country=same_country):
         a, b = row[pair.a], row[pair.b]
-        if len(sets[a] & sets[b]) < MIN_SHARED_ANCHORS:
+        if len(all_sets[a] & all_sets[b]) < MIN_SHARED_ANCHORS:
             continue
         text = (
             float(features.text[a].multiply(features.text[b]).sum())
