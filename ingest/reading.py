@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
+from graph.collector import collector_paused
 from graph.errors import InputError
 from graph.schema import NodeKind, RelType
 from ingest import sources
@@ -88,6 +89,7 @@ def expand(
     return files, passed_over
 
 
+@collector_paused()
 def read_file(
     path: Path,
     kind: FileKind | None,

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from graph.errors import InputError
 
@@ -64,8 +64,7 @@ DEFAULT_LIMITS = ReadLimits()
 XLSX_MAX_COLUMNS = 16_384
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One record: its cells by column name and where it stands in its file."""
 
     line: int
@@ -403,7 +402,7 @@ def read_csv(
     width = len(table.columns)
     counted = 0
     for record in records:
-        if not record.unclosed and not any(cell.strip() for cell in record.cells):
+        if not record.unclosed and not "".join(record.cells).strip():
             continue
         counted += 1
         if counted > limits.max_rows:
