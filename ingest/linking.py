@@ -261,6 +261,7 @@ def resolve_records(parsed: ParsedFile, resolver: Resolver, source_id: str, batc
             else:
                 links.append((ref.rel, _TARGET_LABEL[target], record.kind, target_id,
                               record_id, ref.properties))  # fmt: skip
+        record.references = []  # resolved into links: not needed again
         for rel, src_kind, dst_kind, src, dst, props in links:
             edge = {"a": src, "b": dst}
             if props:
@@ -272,13 +273,16 @@ def resolve_records(parsed: ParsedFile, resolver: Resolver, source_id: str, batc
             parsed.owned_ids.append(record_id)
             continue
         batch.written += record.rows
-        fields = record.fields
-        if "labels" in fields and record.id.startswith(ESCO_ID_PREFIX):
-            fields = merge_concept(resolver.concepts.get(record.id), fields)
-            resolver.concepts[record.id] = fields
-        row = dict(fields)
+        # The record's own fields become its row (one copy of a file's rows, not two),
+        # but for a concept merged across files, whose merge is kept as it is.
+        row = record.fields
+        if "labels" in row and record.id.startswith(ESCO_ID_PREFIX):
+            merged = merge_concept(resolver.concepts.get(record.id), row)
+            resolver.concepts[record.id] = merged
+            row = dict(merged)
+        fingerprint = _fingerprint([row, sorted(map(_link_text, links))])
         row["source"] = source_id
-        row["fingerprint"] = _fingerprint([fields, sorted(map(_link_text, links))])
+        row["fingerprint"] = fingerprint
         if record.kind is NodeKind.ORGANISATION:
             state = resolver.state.setdefault(record.id, _OrgState(row["name"]))
             if source_id not in state.sources:
