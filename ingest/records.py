@@ -87,6 +87,8 @@ class Record:
     A record with a ``subject`` writes no node: its id names an existing node of that
     target (a project by id, a competence by ESCO URI) and only its links are written.
     ``rows`` counts the file rows it stands for (a CORDIS project's participations).
+    Once resolved (:func:`ingest.linking.resolve_records`), ``fields`` is the node's row as
+    it is written (its source and fingerprint added) and ``references`` is empty.
     """
 
     kind: NodeKind
