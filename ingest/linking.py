@@ -164,8 +164,9 @@ class Batch:
     written: int = 0
 
 
-#: ``json.dumps(data, sort_keys=True, default=str)``, without making an encoder per call.
-_FINGERPRINT_TEXT = json.JSONEncoder(sort_keys=True, default=str).encode
+#: ``json.dumps(data, sort_keys=True, default=str)``, without making an encoder per call
+#: nor looking for cycles (a row has none; the text is the same).
+_FINGERPRINT_TEXT = json.JSONEncoder(sort_keys=True, default=str, check_circular=False).encode
 
 
 def _fingerprint(data: Any) -> str:
