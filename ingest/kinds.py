@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from graph.model import DeliveryMode, OrganisationType, PriorityKind
 from graph.schema import NodeKind, RelType, model_for
 from ingest import values
+from ingest.fields import FieldChecks
 from ingest.records import (
     CellError,
     Record,
@@ -71,10 +72,8 @@ def _countries(
     """References to the countries of a list cell (``parts``: its items, when split already)."""
     if parts is None:
         parts = values.items(cells.get(column, ""))
-    return [
-        Reference(column, _cell(cells, column, values.country, item), Target.COUNTRY, rel)
-        for item in parts
-    ]
+    codes = [_cell(cells, column, values.country, item) for item in parts]
+    return Reference.each(column, codes, Target.COUNTRY, rel)
 
 
 def _links(
@@ -83,12 +82,14 @@ def _links(
     target: Target,
     rel: RelType,
     parts: list[str] | None = None,
-    **kw: Any,
+    *,
+    outgoing: bool = True,
+    properties: tuple[tuple[str, Any], ...] = (),
 ) -> list[Reference]:
     """References to the items of a list cell (``parts``: its items, when split already)."""
     if parts is None:
         parts = values.items(cells.get(column, ""))
-    return [Reference(column, item, target, rel, **kw) for item in parts]
+    return Reference.each(column, parts, target, rel, outgoing=outgoing, properties=properties)
 
 
 def _member(cells: Cells) -> tuple[dict[str, Any], list[Reference]]:
@@ -260,8 +261,14 @@ def kind_from_name(stem: str) -> FileKind | None:
     return None
 
 
-def build_record(spec: KindSpec, line: int, cells: dict[str, str]) -> Record:
-    """Parse and validate one row; raises :class:`RowError` listing every bad cell."""
+def build_record(
+    spec: KindSpec, line: int, cells: dict[str, str], checks: FieldChecks | None = None
+) -> Record:
+    """Parse and validate one row; raises :class:`RowError` listing every bad cell.
+
+    ``checks`` are the field checks of the file's rows (:mod:`ingest.fields`), which keep
+    what they found per value; a row they refuse is validated by the model itself.
+    """
     assert spec.parse is not None and spec.node is not None
     row = RowCells(cells)
     record_id = cells.get("id", "").strip()
@@ -269,13 +276,16 @@ def build_record(spec: KindSpec, line: int, cells: dict[str, str]) -> Record:
         row.refuse(CellError("id", "is empty"))
     fields, refs = spec.parse(row)
     fields["id"] = record_id
-    try:
-        validated = model_for(spec.node).model_validate(fields)
-    except ValidationError as error:
-        named = {p.column for p in row.problems}
-        row.problems += [p for p in validation_problems(error, {}, cells) if p.column not in named]
-    if row.problems:
-        raise RowError(row.problems)
-    stated = set(fields)
-    data = validated.model_dump(mode="json", include=stated)
+    data = checks.dump(fields) if checks is not None and not row.problems else None
+    if data is None:
+        try:
+            validated = model_for(spec.node).model_validate(fields)
+        except ValidationError as error:
+            named = {p.column for p in row.problems}
+            row.problems += [
+                p for p in validation_problems(error, {}, cells) if p.column not in named
+            ]
+        if row.problems:
+            raise RowError(row.problems)
+        data = validated.model_dump(mode="json", include=set(fields))
     return Record(spec.node, line, data, refs)

@@ -164,8 +164,13 @@ class Batch:
     written: int = 0
 
 
+#: ``json.dumps(data, sort_keys=True, default=str)``, without making an encoder per call
+#: nor looking for cycles (a row has none; the text is the same).
+_FINGERPRINT_TEXT = json.JSONEncoder(sort_keys=True, default=str, check_circular=False).encode
+
+
 def _fingerprint(data: Any) -> str:
-    return hashlib.sha1(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    return hashlib.sha1(_FINGERPRINT_TEXT(data).encode()).hexdigest()
 
 
 #: Targets resolved without the partners a record already names (see ``resolve_records``).
@@ -199,6 +204,10 @@ def resolve_records(parsed: ParsedFile, resolver: Resolver, source_id: str, batc
     """Turn one file's records into a batch, resolving every reference they make."""
     report, table = parsed.report, parsed.table
     missing_subjects = hierarchy_skipped = 0
+    #: What each value of a target that the call cannot change resolved to: a file names
+    #: the same few competences and countries on every row.
+    known: dict[tuple[Target, str], str | None] = {}
+    organisations = resolver.organisations
     for record in parsed.records:
         record_id = _subject(record, resolver)
         if record_id is None:
@@ -210,25 +219,34 @@ def resolve_records(parsed: ParsedFile, resolver: Resolver, source_id: str, batc
         #: partners, misspelled, is still the coordinator).
         partners: dict[str, set[str]] = defaultdict(set)
         for ref in record.references:
-            if ref.mention is None and ref.target in _NO_ROLES:
-                group: set[str] = set()
-            else:
-                group = partners[str(dict(ref.properties).get("role") or ref.column)]
-            if ref.target is Target.ESCO:
-                target_id = resolver.competences.by_uri(ref.value)
-                if target_id is None:
+            target = ref.target
+            if ref.mention is None and target in _NO_ROLES:
+                key = (target, ref.value)
+                if key in known:
+                    target_id = known[key]
+                elif target is Target.ESCO:
+                    target_id = known[key] = resolver.competences.by_uri(ref.value)
+                else:
+                    # a country's node is added on its first resolution only
+                    target_id = known[key] = _resolve(target, ref.value, ref.column, record,
+                                                      parsed, resolver, source_id, batch, set())  # fmt: skip
+                if target_id is None and target is Target.ESCO:
                     hierarchy_skipped += 1
                     continue
-            elif ref.mention is not None:
-                target_id = _resolve_mention(ref, ref.mention, record, parsed, resolver,
-                                             source_id, batch, group)  # fmt: skip
-                if target_id is None:
-                    continue
             else:
-                target_id = _resolve(ref.target, ref.value, ref.column, record, parsed,
-                                     resolver, source_id, batch, group)  # fmt: skip
-            if ref.target is Target.ORGANISATION and target_id is not None:
-                group.add(target_id)
+                group = partners[str(dict(ref.properties).get("role") or ref.column)]
+                if ref.mention is not None:
+                    target_id = _resolve_mention(ref, ref.mention, record, parsed, resolver,
+                                                 source_id, batch, group)  # fmt: skip
+                    if target_id is None:
+                        continue
+                elif target is Target.ORGANISATION and ref.value in organisations:
+                    target_id = ref.value  # an organisation's id: what resolving it gives
+                else:
+                    target_id = _resolve(target, ref.value, ref.column, record, parsed,
+                                         resolver, source_id, batch, group)  # fmt: skip
+                if target is Target.ORGANISATION and target_id is not None:
+                    group.add(target_id)
             if target_id is None:
                 report.unresolved.append(
                     Unresolved(
@@ -238,28 +256,34 @@ def resolve_records(parsed: ParsedFile, resolver: Resolver, source_id: str, batc
                     )
                 )
                 continue
-            src, dst = (record_id, target_id) if ref.outgoing else (target_id, record_id)
-            src_kind, dst_kind = (
-                (record.kind, _TARGET_LABEL[ref.target])
-                if ref.outgoing
-                else (_TARGET_LABEL[ref.target], record.kind)
-            )
-            links.append((ref.rel, src_kind, dst_kind, src, dst, ref.properties))
+            if ref.outgoing:
+                links.append((ref.rel, record.kind, _TARGET_LABEL[target], record_id,
+                              target_id, ref.properties))  # fmt: skip
+            else:
+                links.append((ref.rel, _TARGET_LABEL[target], record.kind, target_id,
+                              record_id, ref.properties))  # fmt: skip
+        record.references = []  # resolved into links: not needed again
         for rel, src_kind, dst_kind, src, dst, props in links:
-            batch.edges[(rel, src_kind, dst_kind)].append({"a": src, "b": dst, **dict(props)})
+            edge = {"a": src, "b": dst}
+            if props:
+                edge.update(props)
+            batch.edges[(rel, src_kind, dst_kind)].append(edge)
         if record.subject is not None:
             # a file of links counts the links it wrote, not the rows it had
             batch.written += len(links)
             parsed.owned_ids.append(record_id)
             continue
         batch.written += record.rows
-        fields = record.fields
-        if "labels" in fields and record.id.startswith(ESCO_ID_PREFIX):
-            fields = merge_concept(resolver.concepts.get(record.id), fields)
-            resolver.concepts[record.id] = fields
-        row = dict(fields)
+        # The record's own fields become its row (one copy of a file's rows, not two),
+        # but for a concept merged across files, whose merge is kept as it is.
+        row = record.fields
+        if "labels" in row and record.id.startswith(ESCO_ID_PREFIX):
+            merged = merge_concept(resolver.concepts.get(record.id), row)
+            resolver.concepts[record.id] = merged
+            row = dict(merged)
+        fingerprint = _fingerprint([row, sorted(map(_link_text, links))])
         row["source"] = source_id
-        row["fingerprint"] = _fingerprint([fields, sorted(map(_link_text, links))])
+        row["fingerprint"] = fingerprint
         if record.kind is NodeKind.ORGANISATION:
             state = resolver.state.setdefault(record.id, _OrgState(row["name"]))
             if source_id not in state.sources:

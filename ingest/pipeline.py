@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from graph.collector import collector_paused
 from graph.errors import SkillGraphError
 from graph.schema import NodeKind
 from graph.store import Store
@@ -26,6 +27,8 @@ from ingest.writing import write_file
 Progress = Callable[[str, int, int], None]
 
 
+# Reading, resolving and writing a file make a few containers per cell and keep them all.
+@collector_paused()
 def ingest(
     store: Store,
     paths: Sequence[Path],

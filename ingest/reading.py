@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
+from graph.collector import collector_paused
 from graph.errors import InputError
 from graph.schema import NodeKind, RelType
 from ingest import sources
@@ -88,6 +89,7 @@ def expand(
     return files, passed_over
 
 
+@collector_paused()
 def read_file(
     path: Path,
     kind: FileKind | None,
@@ -139,7 +141,7 @@ def read_file(
     empty = not table.rows and not table.problems
     notices = ["has a header but no rows", *notices] if empty else notices
     report.notice = "; ".join(notices) or None
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    sha = table.sha256 or hashlib.sha256(path.read_bytes()).hexdigest()
     plan = Plan(layout.name, layout.node, layout.owned(table.columns), layout.rank,
                 poll=layout.poll)  # fmt: skip
     return ParsedFile(path, table, plan, report, sha, read.records, read.answers)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import itertools
 import json
@@ -23,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from graph.errors import InputError
 
@@ -64,8 +65,7 @@ DEFAULT_LIMITS = ReadLimits()
 XLSX_MAX_COLUMNS = 16_384
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One record: its cells by column name and where it stands in its file."""
 
     line: int
@@ -94,6 +94,8 @@ class Table:
     rows: list[Row] = field(default_factory=list)
     unit: str = "line"
     problems: list[Problem] = field(default_factory=list)
+    #: The SHA-256 of the bytes read, when the table was read from a file's bytes.
+    sha256: str | None = None
 
     def where(self, line: int) -> str:
         """``file:line`` for CSV and XLSX, ``file[item N]`` for JSON."""
@@ -291,6 +293,17 @@ class _CsvScanner:
 
     def __iter__(self) -> Iterator[_Record]:
         text = self.text
+        if self.pos == 0 and '"' not in text:
+            # No quote anywhere: every line is a record, split at its delimiters. The text
+            # after the last line end is a line only when it holds something.
+            lines = _EOL.split(text)
+            if not lines[-1]:
+                lines.pop()
+            delimiter = self.delimiter
+            for self.line, line in enumerate(lines, start=1):
+                yield _Record(self.line, line.split(delimiter))
+            self.pos, self.line = len(text), len(lines) + 1
+            return
         while self.pos < len(text):
             eol = _EOL.search(text, self.pos)
             end, after = (eol.start(), eol.end()) if eol else (len(text), len(text))
@@ -403,7 +416,7 @@ def read_csv(
     width = len(table.columns)
     counted = 0
     for record in records:
-        if not record.unclosed and not any(cell.strip() for cell in record.cells):
+        if not record.unclosed and not "".join(record.cells).strip():
             continue
         counted += 1
         if counted > limits.max_rows:
@@ -810,13 +823,17 @@ def read_table(
         raise InputError("is empty", file=file)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return read_xlsx(data, file, limits=limits)
-    text = decode(data, file, encoding)
-    if suffix == ".json":
-        return read_json(text, file, limits=limits)
-    if suffix == ".csv":
-        return read_csv(text, file, delimiter, limits=limits, short_rows=short_rows)
-    raise InputError(
-        f"has a type that cannot be read ({suffix or 'no suffix'}); use CSV, JSON or XLSX",
-        file=file,
-    )
+        table = read_xlsx(data, file, limits=limits)
+    elif suffix in (".json", ".csv"):
+        text = decode(data, file, encoding)
+        if suffix == ".json":
+            table = read_json(text, file, limits=limits)
+        else:
+            table = read_csv(text, file, delimiter, limits=limits, short_rows=short_rows)
+    else:
+        raise InputError(
+            f"has a type that cannot be read ({suffix or 'no suffix'}); use CSV, JSON or XLSX",
+            file=file,
+        )
+    table.sha256 = hashlib.sha256(data).hexdigest()
+    return table

@@ -10,14 +10,13 @@ analysis sees one node per concept.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from itertools import repeat
 from typing import Any
 
 import networkx as nx
 
+from graph.collector import collector_paused
 from graph.columns import read_columns
 from graph.schema import (
     BOOKKEEPING_KINDS,
@@ -116,28 +115,6 @@ def _rows(columns: dict[str, list[Any]]) -> Iterator[dict[str, Any]]:
         yield {name: value for name, value in zip(names, values, strict=True) if value is not None}
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while millions of containers are created.
-
-    Each collection walks every tracked object, so building a large graph with the collector
-    on took three to four times as long (the same build of 200,000 nodes and edges timed with
-    and without it, side by side). The graph holds no reference cycles to collect.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        # What was built is still in the youngest generation: the first collection after it
-        # would walk every one of its containers (1.4 s of a 100,000-offer build, profiled),
-        # and the next generation's again. Frozen then unfrozen, it goes to the oldest one.
-        gc.freeze()
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
-
-
 def project(store: Store) -> nx.MultiDiGraph:
     """Read the whole store into a ``MultiDiGraph`` (one statement per label and per type).
 
@@ -148,7 +125,7 @@ def project(store: Store) -> nx.MultiDiGraph:
     predecessor dicts), repeated property values are one object, and the edges of a type
     without properties share their dicts (:class:`Shared`, :class:`Projection`).
     """
-    with _collector_paused():
+    with collector_paused():
         return _build(store)
 
 

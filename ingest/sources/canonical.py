@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ingest.fields import field_checks
 from ingest.kinds import SPECS, FileKind, build_record
 from ingest.records import CellError, PollAnswer, RowError
 from ingest.report import Rejection
@@ -55,12 +56,13 @@ def _reader(kind: FileKind) -> Reader:
     def read(table: Table, options: SourceOptions) -> SourceRead:
         result = SourceRead()
         seen: dict[str, int] = {}
+        checks = field_checks(spec.node) if spec.node is not None else None
         for row in table.rows:
             try:
                 if kind is FileKind.POLL_RESPONSES:
                     result.answers.append(_poll_answer(row.line, row.cells))
                     continue
-                record = build_record(spec, row.line, row.cells)
+                record = build_record(spec, row.line, row.cells, checks)
             except CellError as error:
                 result.reject(table, row.line, error)
                 continue
