@@ -23,7 +23,9 @@ import statistics
 import tempfile
 import threading
 import time
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
@@ -34,6 +36,9 @@ from api.app import create_app
 from api.settings import Settings
 from bench.ingest import build_synthetic_store
 from viz.layout import spring_positions
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Request
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -58,6 +63,11 @@ def _serve(store_dir: Path, port: int) -> tuple[uvicorn.Server, threading.Thread
     return server, thread
 
 
+def _note_host(hosts: set[str], request: Request) -> None:
+    """Note the host a page's request went to."""
+    hosts.add(urlsplit(request.url).netloc)
+
+
 def _browser_runs(base: str, paths: list[str], repeat: int) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -72,7 +82,7 @@ def _browser_runs(base: str, paths: list[str], repeat: int) -> None:
             nodes = edges = 0
             for _ in range(repeat):
                 page = browser.new_page(viewport={"width": 1400, "height": 900})
-                page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
+                page.on("request", partial(_note_host, hosts))
                 page.goto(base + path)
                 page.wait_for_function(
                     "window.skillgraph && window.skillgraph.ready", timeout=60_000
