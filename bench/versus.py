@@ -23,7 +23,6 @@ import time
 import types
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 import networkx as nx
 from pydantic import BaseModel
