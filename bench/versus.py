@@ -5,7 +5,8 @@ loaded under another name beside this tree's one; both run, alternately, on the 
 projections: the sample data (``data/sample``, ingested into a new store) and, with
 ``--store``, an existing embedded store (opened read-only, never written). For each graph it
 prints the median seconds of both, their ratio, and whether the two results are equal
-(their JSON dumps compared).
+(their JSON dumps compared). With ``--markdown``, a report's HTML is rendered by
+markdown-it whole and by :func:`viz.report.render_html`, compared the same way.
 
     .venv/bin/python -m bench.versus --store /tmp/store100k --analysis overlaps gaps
 """
@@ -83,6 +84,26 @@ def compare(graph: nx.MultiDiGraph, base: Analysis, here: Analysis, repeat: int)
     gc.unfreeze()
 
 
+def compare_html(markdown: str, repeat: int) -> None:
+    """The report's HTML: markdown-it rendering all of it against :func:`viz.report.render_html`."""
+    from markdown_it import MarkdownIt
+
+    from viz.report import render_html
+
+    whole = MarkdownIt("commonmark").enable("table").render
+    cpu: dict[str, list[float]] = {"markdown-it": [], "here": []}
+    for _ in range(repeat):
+        for name, render in (("markdown-it", whole), ("here", render_html)):
+            used = time.process_time()
+            render(markdown)
+            cpu[name].append(time.process_time() - used)
+    before, after = (statistics.median(cpu[n]) for n in ("markdown-it", "here"))
+    print(
+        f"    CPU: markdown-it {before:8.3f} s | render_html {after:8.3f} s |"
+        f" {before / after:6.2f}x faster | identical HTML: {whole(markdown) == render_html(markdown)}"
+    )
+
+
 def sample_graph(folder: Path) -> nx.MultiDiGraph:
     """The projection of the sample data, ingested into a new store in ``folder``."""
     store = fresh_embedded(folder)
@@ -109,7 +130,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--analysis", nargs="+", choices=sorted(ANALYSES), default=["overlaps"])
     parser.add_argument("--store", type=Path, help="an existing embedded store (read-only)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--markdown", type=Path, nargs="*", default=[], help="report.md files to render as HTML"
+    )
     args = parser.parse_args(argv)
+    for path in args.markdown:
+        text = path.read_text(encoding="utf-8")
+        print(f"{path}: {len(text):,} characters, {text.count(chr(10)):,} lines")
+        compare_html(text, args.repeat)
     with tempfile.TemporaryDirectory() as work:
         graphs = {"sample data": lambda: sample_graph(Path(work) / "sample")}
         if args.store:
