@@ -415,12 +415,13 @@ def overlaps(
     network = _Network.of(graph)
     by_place: dict[tuple[str, str | None], list[int]] = defaultdict(list)
     for position, initiative in enumerate(network.initiatives):
-        places = [*initiative.countries, None] if country is None else [country]
+        if country is None:
+            places: tuple[str | None, ...] = (None, *initiative.countries)
+        else:
+            places = (country,) if country in initiative.countries else ()
         for comp in initiative.competences:
-            if competence is not None and comp != competence:
-                continue
-            for place in places:
-                if place is None or place in initiative.countries:
+            if competence is None or comp == competence:
+                for place in places:
                     by_place[(comp, place)].append(position)
     found = [
         overlap
