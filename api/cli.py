@@ -10,7 +10,6 @@ from typing import Annotated, Any
 import typer
 from pydantic import SecretStr
 from rich.markup import escape
-from rich.progress import Progress
 from rich.table import Table
 
 from api.analyse_cli import AfterIngest, after_ingest, analyse
@@ -170,6 +169,8 @@ def ingest(
     }  # fmt: skip
     with store_from(settings) as store:
         if sys.stderr.isatty() and not as_json:
+            from rich.progress import Progress  # a tenth of a second, for a terminal only
+
             with Progress(console=err, transient=True) as bar:
                 task = bar.add_task("ingesting", total=None)
 

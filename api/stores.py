@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from api.settings import Settings
 from graph.errors import InputError
-from graph.network import LocalEngine, NetworkEngine
 from graph.store import Store
 from ingest.review import REVIEW_FILE_NAME
+
+if TYPE_CHECKING:
+    from graph.network import NetworkEngine
 
 #: Folder of kept analysis results inside the embedded store's data folder.
 ANALYSES_FOLDER = "analyses"
@@ -45,6 +48,8 @@ def network_engine(settings: Settings, store: Store) -> NetworkEngine:
     with its Graph Data Science library.
     """
     if settings.analysis_engine == "networkx":
+        from graph.network import LocalEngine
+
         return LocalEngine()
     from graph.gds import GdsEngine
     from graph.neo4j_store import Neo4jStore

@@ -13,13 +13,13 @@ from api.stores import network_engine
 from api.terminal import friendly, out, store_from
 from graph.errors import InputError
 from graph.model import OrganisationType
-from graph.network import NetworkEngine
 from graph.schema import NodeKind
 from viz.budget import DEFAULT_BUDGET
 
 if TYPE_CHECKING:
     import networkx as nx
 
+    from graph.network import NetworkEngine
     from viz.network import View
 
 

@@ -13,7 +13,9 @@ Prints, measured side by side in one run:
   exits), ``background`` asked at once after the ingest returns, and asked again once the
   background process has finished; against the same analysis computed in this process
   (projection and analysis). Every answer is checked equal to the in-process one and
-  tagged with the new revision.
+  tagged with the new revision;
+* with ``--base DIR`` (a checkout of another revision, e.g. ``git worktree add``), the
+  three commands of that checkout and of this tree, run alternately, CPU seconds.
 
     .venv/bin/python -m bench.startup --offers 20000 --members 500 --projects 300
 """
@@ -91,6 +93,26 @@ def measure_startup(work: Path) -> None:
             verdict = f"<= {STARTUP_TARGET} s: {met} by CPU, wall {wall / cpu:.1f}x CPU"
         print(f"  {name:<32} {wall:>7.2f} {cpu:>6.2f} | {wall / bare[0]:>6.1f}x "
               f"{wall / typer[0]:>7.1f}x | {verdict}")  # fmt: skip
+
+
+def measure_against(work: Path, base: Path) -> None:
+    """The three commands of this tree against those of another checkout (``base``), run
+    alternately by the same interpreter (the other's code first on the path), CPU seconds."""
+    store = work / "versus-store"
+    env = {**os.environ, "SKILLGRAPH_DATA_DIR": str(store), "SKILLGRAPH_STORE": "embedded",
+           "SKILLGRAPH_ANALYSES_AFTER_INGEST": "skip"}  # fmt: skip
+    run([str(SKILLGRAPH), "ingest", str(SAMPLE_DIR)], env)
+    command = "import sys; sys.argv[0] = 'skillgraph'; from api.cli import app; app()"
+    trees = {"base": {**env, "PYTHONPATH": str(base)}, "this tree": env}
+    print(f"start-up against {base}, CPU s, median of {RUNS} alternate runs:")
+    for args in (["ingest", "--help"], ["stats"], ["ingest", str(SMALL_FILE)]):
+        cpu: dict[str, list[float]] = {name: [] for name in trees}
+        for _ in range(RUNS):
+            for name, tree_env in trees.items():
+                cpu[name].append(run([sys.executable, "-c", command, *args], tree_env)[1])
+        before, after = (statistics.median(cpu[name]) for name in trees)
+        label = " ".join(Path(a).name if "/" in a else a for a in args)
+        print(f"  {label:<26} base {before:5.2f} | this tree {after:5.2f} | {before / after:5.2f}x")
 
 
 def in_process(store_dir: Path, analysis: str) -> tuple[dict[str, Any], float, float]:
@@ -206,6 +228,7 @@ def main() -> None:
                         choices=["duplicates", "gaps", "fragmentation", "overlaps"])  # fmt: skip
     parser.add_argument("--skip-startup", action="store_true")
     parser.add_argument("--skip-first-analysis", action="store_true")
+    parser.add_argument("--base", type=Path, help="a checkout to compare start-up against")
     parser.add_argument("--first-call", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.first_call:
@@ -214,6 +237,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="skillgraph-startup-") as folder:
         if not args.skip_startup:
             measure_startup(Path(folder))
+        if args.base:
+            measure_against(Path(folder), args.base)
         if not args.skip_first_analysis:
             measure_first_analysis(Path(folder), args)
 

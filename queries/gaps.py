@@ -13,14 +13,17 @@ here, but scarcely". Project targets alone are listed only above a threshold (se
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import product
+from typing import Any
 
 import networkx as nx
 from pydantic import BaseModel, Field, computed_field
 
 from graph.schema import NodeKind, RelType
-from queries.projection import NodeKey, nodes_of
+from queries.projection import NodeKey, linked_ids, nodes_of
 
 #: Weight of a gap's demand by where the nearest supply is (see docs/analyses).
 NOWHERE_WEIGHT = 2.0
@@ -135,8 +138,11 @@ def _sources(graph: nx.MultiDiGraph, node: NodeKey, rel: RelType) -> list[str]:
 
 def member_country(graph: nx.MultiDiGraph, node: NodeKey) -> str | None:
     """An organisation's country: its LOCATED_IN edge, else its ``country`` property."""
-    located = _targets(graph, node, RelType.LOCATED_IN)
-    return located[0] if located else graph.nodes[node].get("country")
+    return _country(_targets(graph, node, RelType.LOCATED_IN), graph.nodes[node])
+
+
+def _country(located: Collection[str], data: dict[str, Any]) -> str | None:
+    return min(located) if located else data.get("country")
 
 
 @dataclass
@@ -148,22 +154,37 @@ class _Place:
     offers: set[str] = field(default_factory=set)
 
 
+#: What the places of demand and supply are read from: each node's linked ids, by type.
+_PLACE_LINKS = {
+    rel: False
+    for rel in (
+        RelType.NEEDS,
+        RelType.LOCATED_IN,
+        RelType.TARGETS,
+        RelType.TEACHES,
+        RelType.ACTIVE_IN,
+    )
+}
+
+
 def _places(graph: nx.MultiDiGraph) -> dict[tuple[str, str], _Place]:
+    # One pass over the edges for all nodes rather than a walk of each node's edges.
+    linked = linked_ids(graph, _PLACE_LINKS)
+    none: set[str] = set()
     places: dict[tuple[str, str], _Place] = defaultdict(_Place)
     for node, data in nodes_of(graph, NodeKind.ORGANISATION):
-        country = member_country(graph, node)
+        country = _country(linked[RelType.LOCATED_IN].get(node, none), data)
         if not data.get("member") or country is None:
             continue
-        for competence in _targets(graph, node, RelType.NEEDS):
+        for competence in linked[RelType.NEEDS].get(node, none):
             places[(competence, country)].members.add(data["id"])
+    active_in = linked[RelType.ACTIVE_IN]
     for node, data in nodes_of(graph, NodeKind.PROJECT):
-        for competence in _targets(graph, node, RelType.TARGETS):
-            for country in _targets(graph, node, RelType.ACTIVE_IN):
-                places[(competence, country)].projects.add(data["id"])
+        for place in product(linked[RelType.TARGETS].get(node, none), active_in.get(node, none)):
+            places[place].projects.add(data["id"])
     for node, data in nodes_of(graph, NodeKind.TRAINING_OFFER):
-        for competence in _targets(graph, node, RelType.TEACHES):
-            for country in _targets(graph, node, RelType.ACTIVE_IN):
-                places[(competence, country)].offers.add(data["id"])
+        for place in product(linked[RelType.TEACHES].get(node, none), active_in.get(node, none)):
+            places[place].offers.add(data["id"])
     return places
 
 

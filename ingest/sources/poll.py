@@ -43,7 +43,6 @@ import re
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from graph.errors import InputError
@@ -189,6 +188,8 @@ PRESETS: dict[str, dict[str, object]] = {
 
 def load_mapping(path: Path) -> PollMapping:
     """Read a poll mapping file, with its preset applied under what it says itself."""
+    import yaml  # only a poll ingest reads YAML; every ingest imports this module
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as error:
