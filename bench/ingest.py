@@ -244,10 +244,11 @@ class PerRowTransaction:
         return sum(self.tx.upsert_edges(rel, src, dst, [row]) for row in rows)
 
     def delete_edges(
-        self, rel: RelType, src: NodeKind, dst: NodeKind, ids: Sequence[str], *, from_source: bool
-    ) -> None:
+        self, rel: RelType, src: NodeKind, dst: NodeKind, ids: Sequence[str], *,
+        from_source: bool, keep: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:  # fmt: skip
         """As the wrapped transaction."""
-        self.tx.delete_edges(rel, src, dst, ids, from_source=from_source)
+        self.tx.delete_edges(rel, src, dst, ids, from_source=from_source, keep=keep)
 
     def run(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         """As the wrapped transaction."""

@@ -66,7 +66,7 @@ from graph.schema import (
     node_properties,
     rel_properties,
 )
-from graph.store import Row, batches, fetch_rows, timed_out
+from graph.store import Row, batches, fetch_rows, kept_rows, timed_out
 from graph.write_journal import WriteJournal
 
 if TYPE_CHECKING:
@@ -125,61 +125,134 @@ def _arrow_schema(types: Mapping[str, PropType]) -> pa.Schema:
 
 
 def _arrow_rows(rows: Sequence[Row], types: Mapping[str, PropType]) -> pa.Table:
-    """An Arrow table of the rows' values under ``types`` (a key a row lacks is null)."""
+    """An Arrow table of the rows' values under ``types`` (a key a row lacks is null).
+
+    Built column by column: ``pa.Table.from_pylist`` converts row by row and took several
+    times as long on the offers.
+    """
     import pyarrow as pa
 
-    return pa.Table.from_pylist(list(rows), schema=_arrow_schema(types))
-
-
-#: Stands for stored values that no row can equal.
-_DIFFERS = object()
-
-
-def _split(
-    rows: Sequence[Row], keys_of_rows: Sequence[Any], stored: dict[Any, list[Any]],
-    properties: Sequence[str],
-) -> tuple[list[Row], list[Row]]:  # fmt: skip
-    """The rows to create, and the rows to merge onto what exists.
-
-    ``stored`` holds the values of ``properties`` of what exists, by key. A row that states
-    exactly them is left out: a merge would change nothing (its fingerprint is among them,
-    so not even ``updated_at``). A later row of a key this batch creates updates it, as a
-    merge would.
-    """
-    new: list[Row] = []
-    merged: list[Row] = []
-    created: set[Any] = set()
-    for row, key in zip(rows, keys_of_rows, strict=True):
-        values = stored.get(key)
-        if values is None:
-            (merged if key in created else new).append(row)
-            created.add(key)
-        elif values != [row.get(p) for p in properties]:
-            merged.append(row)
-            stored[key] = [_DIFFERS]  # what this row sets is not known here
-    return new, merged
+    schema = _arrow_schema(types)
+    columns = [pa.array([row.get(name) for row in rows], type=field.type)
+               for name, field in zip(types, schema, strict=True)]  # fmt: skip
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 #: Batches of at least this many rows go in as an Arrow table; smaller ones as a list of
 #: rows, since importing pyarrow (about 0.3 s) costs more than it saves them.
 ARROW_ROWS = 2_000
+#: The column that numbers a batch's rows, so that a result can say which row it answers.
+ROW_NUMBER = "_row"
 #: Builds a statement from the clause that makes each row's columns variables and the
 #: columns it makes.
 Build = Callable[[str, Sequence[str]], str]
 
 
+class _Batch:
+    """Rows under typed columns, sent as a list of rows (small) or an Arrow table (large).
+
+    The Arrow table is built once and shared by the statements over the batch and its parts.
+    """
+
+    def __init__(self, rows: Sequence[Row], types: Mapping[str, PropType]) -> None:
+        self.rows = rows
+        self.types = dict(types)
+        self._table: pa.Table | None = None
+
+    def part(self, indices: Sequence[int]) -> _Batch:
+        """The rows at ``indices``, in that order."""
+        part = _Batch([self.rows[i] for i in indices], self.types)
+        if self._table is not None and len(indices) >= ARROW_ROWS:
+            part._table = self._table.take(indices)
+        return part
+
+    def source(self, *, numbered: bool) -> tuple[str, list[str], Any]:
+        """The rows clause, the columns it makes, and the value of ``$rows``.
+
+        A list leaves out the columns that are null in every row (see the module's notes
+        on their type); ``numbered`` adds :data:`ROW_NUMBER`.
+        """
+        if len(self.rows) < ARROW_ROWS:
+            columns = [c for c in self.types if any(row.get(c) is not None for row in self.rows)]
+            made = [*columns, ROW_NUMBER] if numbered else columns
+            clause = "UNWIND $rows AS r WITH " + ", ".join(
+                f"r.{cypher.q(c)} AS {cypher.q(c)}" for c in made
+            )
+            listed = [{c: row.get(c) for c in columns} for row in self.rows]
+            if numbered:
+                for number, row in enumerate(listed):
+                    row[ROW_NUMBER] = number
+            return clause, columns, listed
+        if self._table is None:
+            self._table = _arrow_rows(self.rows, self.types)
+        table = self._table
+        if numbered:
+            import pyarrow as pa
+
+            table = table.append_column(ROW_NUMBER, pa.array(range(len(self.rows)), pa.int64()))
+        return "LOAD FROM $rows", list(self.types), table
+
+
+def _split(keys_of_rows: Sequence[Any], found: Mapping[int, bool]) -> tuple[list[int], list[int]]:
+    """The numbers of the rows to create, and of those to merge onto what exists.
+
+    ``found`` says, for each row whose key exists, whether what is stored equals what the
+    row states; such a row is left out: a merge would change nothing (its fingerprint is
+    among the properties, so not even ``updated_at``). A later row of a key this batch
+    creates or merges updates it, as a merge would.
+    """
+    new: list[int] = []
+    merged: list[int] = []
+    created: set[Any] = set()
+    changed: set[Any] = set()
+    for number, key in enumerate(keys_of_rows):
+        same = found.get(number)
+        if same is None:
+            (merged if key in created else new).append(number)
+            created.add(key)
+        elif not same or key in changed:
+            merged.append(number)
+            changed.add(key)
+    return new, merged
+
+
+def _same(var: str, properties: Sequence[str], columns: Sequence[str]) -> str:
+    """Whether ``var`` stores exactly the row's ``properties`` (a null equals only a null).
+
+    A property the row's columns lack is null in every row (see :meth:`_Batch.source`).
+    """
+    tests = [
+        f"coalesce({var}.{cypher.q(p)} = {cypher.q(p)}, "
+        f"{var}.{cypher.q(p)} IS NULL AND {cypher.q(p)} IS NULL)"
+        if p in columns
+        else f"{var}.{cypher.q(p)} IS NULL"
+        for p in properties
+    ]
+    return " AND ".join(tests) or "true"
+
+
+def _node_pattern(kind: NodeKind) -> str:
+    return f"(n:{cypher.q(kind)})"
+
+
+def _edge_pattern(rel: RelType, src: NodeKind, dst: NodeKind) -> str:
+    return f"(:{cypher.q(src)})-[e:{cypher.q(rel)}]->(:{cypher.q(dst)})"
+
+
 def _existing_nodes(kind: NodeKind, properties: Sequence[str]) -> Build:
-    """The nodes of ``kind`` whose ids the rows (``id``) list: their id and ``properties``."""
-    values = "".join(f", n.{cypher.q(p)} AS {cypher.q(p)}" for p in properties)
-    return lambda rows, _: f"{rows} MATCH (n:{cypher.q(kind)} {{id: id}}) RETURN n.id AS id{values}"
+    """For each row whose ``id`` exists as a ``kind`` node: its number, and if it is the same."""
+    return lambda rows, columns: (
+        f"{rows} MATCH (n:{cypher.q(kind)} {{id: id}}) "
+        f"RETURN {ROW_NUMBER} AS row, {_same('n', properties, columns)} AS same"
+    )
 
 
 def _existing_edges(rel: RelType, src: NodeKind, dst: NodeKind, properties: Sequence[str]) -> Build:
-    """The ``rel`` edges between the pairs the rows (``a``, ``b``) list, with ``properties``."""
-    values = "".join(f", e.{cypher.q(p)} AS {cypher.q(p)}" for p in properties)
-    return lambda rows, _: (
+    """For each ``rel`` edge between a row's ``a`` and ``b``: the row's number, if it is the same."""
+    return lambda rows, columns: (
         f"{rows} MATCH (x:{cypher.q(src)} {{id: a}})-[e:{cypher.q(rel)}]->"
-        f"(y:{cypher.q(dst)} {{id: b}}) RETURN a, b{values}"
+        f"(y:{cypher.q(dst)} {{id: b}}) "
+        f"RETURN {ROW_NUMBER} AS row, {_same('e', properties, columns)} AS same"
     )
 
 
@@ -228,42 +301,57 @@ class EmbeddedTransaction(_Executor):
 
     Rows for nodes and edges that do not exist yet are inserted with one ``LOAD FROM`` an
     Arrow table and ``CREATE`` (see the module's notes), at close to ``COPY``'s speed.
-    Which rows are new is asked first, in the same transaction, so a ``CREATE`` never
-    meets an id that exists; rows that differ from what is stored are merged as before, and
-    rows equal to it are left out.
+    Which rows are new, and which equal what is stored, is asked first, in the same
+    transaction (the engine compares, so stored values are not read back), so a ``CREATE``
+    never meets an id that exists; rows that differ from what is stored are merged as
+    before, and rows equal to it are left out. A table found empty is not asked again
+    until a statement of the caller's own runs.
     """
 
     def __init__(self, connection: ladybug.Connection, now: str) -> None:
         super().__init__(connection)
         self._now = now
+        self._empty: dict[str, bool] = {}
 
-    def _bulk(
-        self, build: Build, rows: Sequence[Row], types: Mapping[str, PropType], **params: Any
-    ) -> list[dict[str, Any]]:
-        """Run the statement ``build`` makes over ``rows``, each with the columns ``types``.
+    def run(self, statement: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        self._empty.clear()  # the caller's statement may write anything
+        return super().run(statement, params)
 
-        A large batch goes as an Arrow table (``LOAD FROM``), prepared here and dropped
-        after: the driver's own cache of prepared statements would keep each table alive
-        until the connection closes. A small one goes as a list (``UNWIND``), without the
-        columns that are null in every row (see the module's notes on their type).
+    def _is_empty(self, pattern: str) -> bool:
+        """Whether no node or edge matches ``pattern`` (asked once per transaction)."""
+        empty = self._empty.get(pattern)
+        if empty is None:
+            found = super().run(f"MATCH {pattern} RETURN 1 AS found LIMIT 1")
+            empty = self._empty[pattern] = not found
+        return empty
+
+    def _bulk(self, build: Build, batch: _Batch, *, numbered: bool = False, **params: Any
+              ) -> list[dict[str, Any]]:  # fmt: skip
+        """Run the statement ``build`` makes over ``batch``.
+
+        An Arrow table (``LOAD FROM``) is prepared here and dropped after: the driver's own
+        cache of prepared statements would keep each table alive until the connection closes.
         """
-        if len(rows) < ARROW_ROWS:
-            columns = [c for c in types if any(row.get(c) is not None for row in rows)]
-            clause = "UNWIND $rows AS r WITH " + ", ".join(
-                f"r.{cypher.q(c)} AS {cypher.q(c)}" for c in columns
-            )
-            listed = [{c: row.get(c) for c in columns} for row in rows]
-            return self.run(build(clause, columns), {"rows": listed, **params})
-        values = {"rows": _arrow_rows(rows, types), **params}
-        prepared = ladybug.PreparedStatement(
-            self._connection, build("LOAD FROM $rows", list(types)), values
-        )
+        clause, columns, rows = batch.source(numbered=numbered)
+        statement = build(clause, columns)
+        if isinstance(rows, list):
+            return super().run(statement, {"rows": rows, **params})
+        values = {"rows": rows, **params}
+        prepared = ladybug.PreparedStatement(self._connection, statement, values)
         if not prepared.is_success():
             raise RuntimeError(prepared.get_error_message())
         result = _single(self._connection.execute(prepared, values))
-        columns = result.get_column_names()
-        found = [dict(zip(columns, row, strict=True)) for row in result.get_all()]
+        names = result.get_column_names()
+        found = [dict(zip(names, row, strict=True)) for row in result.get_all()]
         result.close()
+        return found
+
+    def _found(self, build: Build, batch: _Batch) -> dict[int, bool]:
+        """By row number, whether what exists for the row equals it (all of it, if several)."""
+        found: dict[int, bool] = {}
+        for row in self._bulk(build, batch, numbered=True):
+            number = int(row["row"])
+            found[number] = found.get(number, True) and bool(row["same"])
         return found
 
     def upsert_nodes(self, kind: NodeKind, rows: Sequence[Row]) -> int:
@@ -271,47 +359,58 @@ class EmbeddedTransaction(_Executor):
         if not rows:
             return 0
         types = node_properties(kind)
-        ids = [str(row["id"]) for row in rows]
-        id_type = {"id": types["id"]}
-        found = self._bulk(_existing_nodes(kind, keys), [{"id": i} for i in ids], id_type)
-        stored = {row["id"]: [row[key] for key in keys] for row in found}
-        new, merged = _split(rows, ids, stored, keys)
+        batch = _Batch(rows, {key: types[key] for key in ["id", *keys]})
+        pattern = _node_pattern(kind)
+        found = {} if self._is_empty(pattern) else self._found(_existing_nodes(kind, keys), batch)
+        new, merged = _split([str(row["id"]) for row in rows], found)
         if new:
-            columns = {key: types[key] for key in ["id", *keys]}
-            self._bulk(_create_nodes(kind), new, columns, now=self._now)
-        for batch in batches(merged):
-            statement = cypher.upsert_nodes(kind, keys, _null_keys(batch, keys))
-            self.run(statement, {"rows": list(batch), "now": self._now})
+            self._bulk(_create_nodes(kind), batch.part(new), now=self._now)
+        changed = [rows[number] for number in merged]
+        for part in batches(changed):
+            statement = cypher.upsert_nodes(kind, keys, _null_keys(part, keys))
+            super().run(statement, {"rows": list(part), "now": self._now})
+        self._empty[pattern] = False
         return len(rows)
 
     def upsert_edges(self, rel: RelType, src: NodeKind, dst: NodeKind, rows: Sequence[Row]) -> int:
         if not rows:
             return 0
         keys = list(rel_properties(rel))
-        ends = {"a": PropType.STRING, "b": PropType.STRING}
-        pairs = [(str(row["a"]), str(row["b"])) for row in rows]
-        ids = [{"a": a, "b": b} for a, b in pairs]
-        found = self._bulk(_existing_edges(rel, src, dst, keys), ids, ends)
-        stored: dict[tuple[str, str], list[Any]] = {}
-        for row in found:
-            values = [row[key] for key in keys]
-            pair = (row["a"], row["b"])
-            # Two edges of a pair that differ are both set by a merge: the pair is sent.
-            stored[pair] = values if stored.get(pair, values) == values else [_DIFFERS]
-        new, merged = _split(rows, pairs, stored, keys)
+        batch = _Batch(rows, {"a": PropType.STRING, "b": PropType.STRING, **rel_properties(rel)})
+        pattern = _edge_pattern(rel, src, dst)
+        found = (
+            {}
+            if self._is_empty(pattern)
+            else self._found(_existing_edges(rel, src, dst, keys), batch)
+        )
+        new, merged = _split([(str(row["a"]), str(row["b"])) for row in rows], found)
         if new:
-            self._bulk(_create_edges(rel, src, dst), new, {**ends, **rel_properties(rel)})
-        for batch in batches(merged):
-            statement = cypher.upsert_edges(rel, src, dst, _null_keys(batch, keys))
-            self.run(statement, {"rows": list(batch)})
+            self._bulk(_create_edges(rel, src, dst), batch.part(new))
+        changed = [rows[number] for number in merged]
+        for part in batches(changed):
+            statement = cypher.upsert_edges(rel, src, dst, _null_keys(part, keys))
+            super().run(statement, {"rows": list(part)})
+        self._empty[pattern] = False
         return len(rows)
 
     def delete_edges(
-        self, rel: RelType, src: NodeKind, dst: NodeKind, ids: Sequence[str], *, from_source: bool
-    ) -> None:
-        statement = cypher.delete_edges(rel, src, dst, from_source=from_source)
-        for start in range(0, len(ids), 5_000):
-            self.run(statement, {"ids": list(ids[start : start + 5_000])})
+        self, rel: RelType, src: NodeKind, dst: NodeKind, ids: Sequence[str], *,
+        from_source: bool, keep: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:  # fmt: skip
+        if self._is_empty(_edge_pattern(rel, src, dst)):
+            return
+        if keep is None:
+            statement = cypher.delete_edges(rel, src, dst, from_source=from_source)
+            for start in range(0, len(ids), 5_000):
+                super().run(statement, {"ids": list(ids[start : start + 5_000])})
+            return
+        batch = _Batch(kept_rows(ids, keep), {"id": PropType.STRING, "keep": PropType.STRING_LIST})
+        self._bulk(
+            lambda rows, _: cypher.delete_edges_except(
+                rel, src, dst, from_source=from_source, rows=rows
+            ),
+            batch,
+        )
 
 
 def _single(result: ladybug.QueryResult | list[ladybug.QueryResult]) -> ladybug.QueryResult:

@@ -28,9 +28,13 @@ class Transaction(Protocol):
         ...
 
     def delete_edges(
-        self, rel: RelType, src: NodeKind, dst: NodeKind, ids: Sequence[str], *, from_source: bool
-    ) -> None:
-        """Delete the ``rel`` edges that start (or end) at the given node ids."""
+        self, rel: RelType, src: NodeKind, dst: NodeKind, ids: Sequence[str], *,
+        from_source: bool, keep: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:  # fmt: skip
+        """Delete the ``rel`` edges that start (or end) at the given node ids.
+
+        ``keep`` spares, for a node id, the edges to (or from) the ids it lists.
+        """
         ...
 
     def run(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -116,3 +120,8 @@ def batches(rows: Sequence[Row], size: int = BATCH_SIZE) -> Iterator[Sequence[Ro
     """Split rows into batches of at most ``size`` rows."""
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
+
+
+def kept_rows(ids: Sequence[str], keep: Mapping[str, Sequence[str]]) -> list[dict[str, Any]]:
+    """Rows of ``id`` and ``keep`` (the ids its edges to spare) for a ``delete_edges_except``."""
+    return [{"id": node, "keep": list(keep.get(node, ()))} for node in ids]
