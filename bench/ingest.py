@@ -71,17 +71,19 @@ class TimedStore:
         return self.inner.notices
 
     @contextmanager
-    def _timed(self, description: str | None) -> Iterator[Transaction]:
+    def _timed(self, description: str | None, rows: int = 0) -> Iterator[Transaction]:
         started = time.perf_counter()
         try:
-            with self.inner.transaction(description) as tx:
+            with self.inner.transaction(description, rows=rows) as tx:
                 yield tx
         finally:
             self.transactions.append(time.perf_counter() - started)
 
-    def transaction(self, description: str | None = None) -> AbstractContextManager[Transaction]:
+    def transaction(
+        self, description: str | None = None, *, rows: int = 0
+    ) -> AbstractContextManager[Transaction]:
         """The wrapped store's transaction, its duration appended to ``transactions``."""
-        return self._timed(description)
+        return self._timed(description, rows)
 
     def run(
         self,
@@ -259,8 +261,8 @@ class PerRowStore(TimedStore):
     """A timed store whose transactions write row by row."""
 
     @contextmanager
-    def _timed(self, description: str | None) -> Iterator[Transaction]:
-        with super()._timed(description) as tx:
+    def _timed(self, description: str | None, rows: int = 0) -> Iterator[Transaction]:
+        with super()._timed(description, rows) as tx:
             yield PerRowTransaction(tx)
 
 

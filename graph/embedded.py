@@ -42,6 +42,7 @@ Surviving a crash (``kill -9``, a power cut) in the middle of a write:
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import threading
@@ -67,7 +68,7 @@ from graph.schema import (
     rel_properties,
 )
 from graph.store import Row, batches, fetch_rows, kept_rows, timed_out
-from graph.write_journal import WriteJournal
+from graph.write_journal import WriteJournal, sync_path
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -78,6 +79,12 @@ WAL_FILE = DATABASE_FILE + ".wal"
 TORN_WAL_FILE = WAL_FILE + ".torn"
 #: What the write in flight is writing (see :mod:`graph.write_journal`).
 JOURNAL_FILE = "write-in-flight.json"
+#: Where a large write loads a copy of the store before it is swapped in (see ``_aside``).
+LOAD_FOLDER = "loading"
+#: A write goes to a copy when it states at least this many rows, and the store's file
+#: holds at most this many bytes per row it states (copying it costs little beside them).
+ASIDE_ROWS = 20_000
+ASIDE_BYTES_PER_ROW = 200
 _LOCK_PID = re.compile(r"held by PID (\d+)")
 
 
@@ -162,9 +169,15 @@ class _Batch:
     def part(self, indices: Sequence[int]) -> _Batch:
         """The rows at ``indices``, in that order."""
         part = _Batch([self.rows[i] for i in indices], self.types)
-        if self._table is not None and len(indices) >= ARROW_ROWS:
+        if self._table is not None:
             part._table = self._table.take(indices)
         return part
+
+    def table(self) -> pa.Table:
+        """The rows as an Arrow table, typed as the store holds them."""
+        if self._table is None:
+            self._table = _arrow_rows(self.rows, self.types)
+        return self._table
 
     def source(self, *, numbered: bool) -> tuple[str, list[str], Any]:
         """The rows clause, the columns it makes, and the value of ``$rows``.
@@ -183,9 +196,7 @@ class _Batch:
                 for number, row in enumerate(listed):
                     row[ROW_NUMBER] = number
             return clause, columns, listed
-        if self._table is None:
-            self._table = _arrow_rows(self.rows, self.types)
-        table = self._table
+        table = self.table()
         if numbered:
             import pyarrow as pa
 
@@ -254,6 +265,11 @@ def _existing_edges(rel: RelType, src: NodeKind, dst: NodeKind, properties: Sequ
         f"(y:{cypher.q(dst)} {{id: b}}) "
         f"RETURN {ROW_NUMBER} AS row, {_same('e', properties, columns)} AS same"
     )
+
+
+def _existing_ids(kind: NodeKind) -> Build:
+    """The rows' ``id`` that exist as ``kind`` nodes."""
+    return lambda rows, _: f"{rows} MATCH (n:{cypher.q(kind)} {{id: id}}) RETURN id"
 
 
 def _create_nodes(kind: NodeKind) -> Build:
@@ -354,6 +370,14 @@ class EmbeddedTransaction(_Executor):
             found[number] = found.get(number, True) and bool(row["same"])
         return found
 
+    def _create_nodes(self, kind: NodeKind, batch: _Batch) -> None:
+        """Create the batch's nodes, none of which exists, as a merge would."""
+        self._bulk(_create_nodes(kind), batch, now=self._now)
+
+    def _create_edges(self, rel: RelType, src: NodeKind, dst: NodeKind, batch: _Batch) -> None:
+        """Create the batch's edges, none of which exists, between ends that exist."""
+        self._bulk(_create_edges(rel, src, dst), batch)
+
     def upsert_nodes(self, kind: NodeKind, rows: Sequence[Row]) -> int:
         keys = cypher.row_properties(kind, rows)
         if not rows:
@@ -364,7 +388,7 @@ class EmbeddedTransaction(_Executor):
         found = {} if self._is_empty(pattern) else self._found(_existing_nodes(kind, keys), batch)
         new, merged = _split([str(row["id"]) for row in rows], found)
         if new:
-            self._bulk(_create_nodes(kind), batch.part(new), now=self._now)
+            self._create_nodes(kind, batch.part(new))
         changed = [rows[number] for number in merged]
         for part in batches(changed):
             statement = cypher.upsert_nodes(kind, keys, _null_keys(part, keys))
@@ -385,7 +409,7 @@ class EmbeddedTransaction(_Executor):
         )
         new, merged = _split([(str(row["a"]), str(row["b"])) for row in rows], found)
         if new:
-            self._bulk(_create_edges(rel, src, dst), batch.part(new))
+            self._create_edges(rel, src, dst, batch.part(new))
         changed = [rows[number] for number in merged]
         for part in batches(changed):
             statement = cypher.upsert_edges(rel, src, dst, _null_keys(part, keys))
@@ -411,6 +435,47 @@ class EmbeddedTransaction(_Executor):
             ),
             batch,
         )
+
+
+class AsideTransaction(EmbeddedTransaction):
+    """Writes to a copy of the store that nothing else uses, new rows by ``COPY``.
+
+    Each statement commits by itself: the copy is the transaction, swapped in whole or thrown
+    away (see :meth:`EmbeddedStore.transaction`). ``COPY`` refuses a row whose id exists, or
+    an edge whose end does not, and in 0.22 a refused ``COPY`` can end the process; the rows
+    are checked first so that neither can happen: the ids are new (asked, and each created
+    once), and edges whose ends do not exist are left out, as the ``CREATE`` path leaves them.
+    """
+
+    def _create_nodes(self, kind: NodeKind, batch: _Batch) -> None:
+        import pyarrow as pa
+
+        table = batch.table()
+        stamp = pa.array([self._now] * table.num_rows, pa.string())
+        table = table.append_column("created_at", stamp).append_column("updated_at", stamp)
+        names = ", ".join(cypher.q(name) for name in table.column_names)
+        self._copy(f"COPY {cypher.q(kind)}({names}) FROM $rows", table)
+
+    def _create_edges(self, rel: RelType, src: NodeKind, dst: NodeKind, batch: _Batch) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        table = batch.table()
+        for end, kind in (("a", src), ("b", dst)):
+            wanted = pc.unique(table.column(end)).to_pylist()
+            ids = _Batch([{"id": i} for i in wanted], {"id": PropType.STRING})
+            found = self._bulk(_existing_ids(kind), ids)
+            present = pa.array([row["id"] for row in found], pa.string())
+            table = table.filter(pc.is_in(table.column(end), value_set=present))
+        if table.num_rows:
+            table = table.rename_columns(["from", "to", *table.column_names[2:]])
+            self._copy(f"COPY {cypher.q(rel)} FROM $rows (from='{src}', to='{dst}')", table)
+
+    def _copy(self, statement: str, table: pa.Table) -> None:
+        prepared = ladybug.PreparedStatement(self._connection, statement, {"rows": table})
+        if not prepared.is_success():
+            raise RuntimeError(prepared.get_error_message())
+        _single(self._connection.execute(prepared, {"rows": table})).close()
 
 
 def _single(result: ladybug.QueryResult | list[ladybug.QueryResult]) -> ladybug.QueryResult:
@@ -469,9 +534,16 @@ class EmbeddedStore:
 
     backend = "embedded"
 
-    def __init__(self, data_dir: Path, *, read_only: bool = False) -> None:
+    def __init__(self, data_dir: Path, *, read_only: bool = False, exclusive: bool = False) -> None:
+        """Open (or create) the store in ``data_dir``.
+
+        ``exclusive`` says that only the thread opening the store uses it (a command-line
+        run): a large write may then load a copy of the store and swap it in (see
+        :meth:`transaction`), closing and opening the database under this thread.
+        """
         self.data_dir = Path(data_dir)
         self.read_only = read_only
+        self.exclusive = exclusive and not read_only
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -486,6 +558,8 @@ class EmbeddedStore:
         self._local = threading.local()
         self._connections: list[ladybug.Connection] = []
         self._journal = WriteJournal(self.data_dir / JOURNAL_FILE)
+        if not read_only:  # a copy a stopped write was loading (the lock is held now)
+            shutil.rmtree(self.data_dir / LOAD_FOLDER, ignore_errors=True)
         self._settle_interrupted_write(torn_wal)
 
     # -- opening and recovery ----------------------------------------------------------
@@ -641,35 +715,107 @@ class EmbeddedStore:
             raise QueryRefused(str(error).split("\n")[0]) from None
 
     @contextmanager
-    def transaction(self, description: str | None = None) -> Iterator[EmbeddedTransaction]:
+    def transaction(
+        self, description: str | None = None, *, rows: int = 0
+    ) -> Iterator[EmbeddedTransaction]:
         """One write transaction; writers of this process take turns.
 
         ``description`` (e.g. the file being ingested) names the write in the notice of the
-        next open should the process stop before it commits.
+        next open should the process stop before it commits. ``rows`` is how many node and
+        edge rows the write states: a large write into a store that is small beside it, in a
+        store opened ``exclusive``, loads a copy of the store instead (:meth:`_aside`).
         """
         if self.read_only:
             raise StoreUnavailable(f"the embedded store {self.data_dir} is open read-only")
-        connection = self._connection()
         with self._write_lock:
             self._journal.begin(description or "a write to the store", revision=self.revision())
-            connection.set_query_timeout(0)  # a read's time limit must not cut a write
-            tx = EmbeddedTransaction(connection, _now())
             try:
-                tx.run("BEGIN TRANSACTION")
-                yield tx
-                tx.run(cypher.BUMP_REVISION, {"id": META_ID})
-            except BaseException:
-                # A statement the engine refuses ends its transaction already.
-                with suppress(RuntimeError):
-                    tx.run("ROLLBACK")
-                self._journal.end()
-                raise
-            try:
-                tx.run("COMMIT")
-                self._revision = None
-                self._checkpoint()
+                write = self._aside if self._goes_aside(rows) else self._in_place
+                with write() as tx:
+                    yield tx
             finally:
                 self._journal.end()
+
+    def _goes_aside(self, rows: int) -> bool:
+        """Whether a write of ``rows`` rows loads a copy of the store (see :meth:`_aside`)."""
+        if not self.exclusive or rows < ASIDE_ROWS or (self.data_dir / WAL_FILE).exists():
+            return False
+        if any(c is not getattr(self._local, "connection", None) for c in self._connections):
+            return False  # another thread has a connection: the store cannot be swapped
+        size = (self.data_dir / DATABASE_FILE).stat().st_size
+        return size <= rows * ASIDE_BYTES_PER_ROW
+
+    @contextmanager
+    def _in_place(self) -> Iterator[EmbeddedTransaction]:
+        """A transaction of the store, committed and checkpointed, or rolled back."""
+        connection = self._connection()
+        connection.set_query_timeout(0)  # a read's time limit must not cut a write
+        tx = EmbeddedTransaction(connection, _now())
+        try:
+            tx.run("BEGIN TRANSACTION")
+            yield tx
+            tx.run(cypher.BUMP_REVISION, {"id": META_ID})
+        except BaseException:
+            # A statement the engine refuses ends its transaction already.
+            with suppress(RuntimeError):
+                tx.run("ROLLBACK")
+            raise
+        tx.run("COMMIT")
+        self._revision = None
+        self._checkpoint()
+
+    @contextmanager
+    def _aside(self) -> Iterator[EmbeddedTransaction]:
+        """A write to a copy of the store in :data:`LOAD_FOLDER`, swapped in when it is done.
+
+        The store's file (checkpointed: its log is empty) is copied beside it, the write goes
+        to the copy with new rows by ``COPY`` (:class:`AsideTransaction`), the copy is
+        checkpointed, closed and synced, then renamed over the store's file in one step. A
+        kill before the rename leaves the store as it was and a folder that the next open
+        removes; after it, the store holds the whole write. An error throws the copy away.
+        """
+        folder = self.data_dir / LOAD_FOLDER
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        copy = folder / DATABASE_FILE
+        try:
+            shutil.copyfile(self.data_dir / DATABASE_FILE, copy)
+            database = ladybug.Database(str(copy))
+            try:
+                connection = ladybug.Connection(database)
+                try:
+                    tx = AsideTransaction(connection, _now())
+                    yield tx
+                    tx.run(cypher.BUMP_REVISION, {"id": META_ID})
+                    tx.run("CHECKPOINT")
+                finally:
+                    connection.close()
+            finally:
+                database.close()
+            if (folder / WAL_FILE).exists():
+                raise StoreUnavailable(f"the copy of the embedded store {copy} kept a log")
+            sync_path(copy)
+            self._swap_in(copy)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _swap_in(self, copy: Path) -> None:
+        """Put the closed, checkpointed database ``copy`` in place of the store's and open it.
+
+        The rename comes before the store's own database is closed, so that the store's
+        file is never unlocked under its old contents: a process that opens the store in
+        between finds the new file (and this one then reports the store locked).
+        """
+        path = self.data_dir / DATABASE_FILE
+        os.replace(copy, path)
+        sync_path(self.data_dir)
+        for connection in self._connections:
+            connection.close()
+        self._connections.clear()
+        self._local = threading.local()
+        self._database.close()
+        self._revision = None
+        self._database, _ = self._open_database(path)
 
     def _checkpoint(self) -> None:
         """Move what the log holds into the database file, so the log holds no commit."""

@@ -240,11 +240,13 @@ class Neo4jStore:
             raise self._unavailable(error) from None
 
     @contextmanager
-    def transaction(self, description: str | None = None) -> Iterator[Neo4jTransaction]:
+    def transaction(
+        self, description: str | None = None, *, rows: int = 0
+    ) -> Iterator[Neo4jTransaction]:
         """One explicit write transaction; rolled back on any exception.
 
         ``description`` is not needed here: a transaction interrupted with its client is
-        rolled back by the server.
+        rolled back by the server; nor is ``rows``: every write is batched ``UNWIND``.
 
         Driver errors become :class:`StoreUnavailable` (connection) or :class:`QueryRefused`.
         """

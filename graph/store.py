@@ -57,11 +57,14 @@ class Store(Protocol):
         """Create (or extend) tables, constraints and indexes from :mod:`graph.schema`."""
         ...
 
-    def transaction(self, description: str | None = None) -> AbstractContextManager[Transaction]:
+    def transaction(
+        self, description: str | None = None, *, rows: int = 0
+    ) -> AbstractContextManager[Transaction]:
         """A write transaction: commits on normal exit, rolls back on an exception.
 
         ``description`` says what is written (e.g. a file's name), for the notice of a write
-        that a crash interrupted.
+        that a crash interrupted; ``rows`` how many node and edge rows it states, if known
+        (a store may choose its bulk path by it).
         """
         ...
 

@@ -19,6 +19,11 @@ SET_PROVENANCE = (
 DELETE_ALL_RAISED = "MATCH (:Organisation)-[e:RAISED]->(:Priority) DELETE e"
 
 
+def stated_rows(batch: Batch) -> int:
+    """How many node and edge rows a batch states (its write's size, for the store)."""
+    return sum(map(len, batch.nodes.values())) + sum(map(len, batch.edges.values()))
+
+
 def write_file(
     tx: Transaction, parsed: ParsedFile, batch: Batch, source_row: dict[str, Any]
 ) -> None:
