@@ -9,12 +9,21 @@ Quirks handled here:
 * One process may open the database read-write; the lock error names the holder's PID,
   which is turned into a one-line :class:`~graph.errors.StoreLocked`.
 * ``type()`` and ``labels()`` do not exist; queries match per label instead.
-* Bulk inserts go through ``LOAD FROM`` an Arrow table with ``CREATE``, not through
-  ``COPY``: in 0.22 a ``COPY`` that fails (an id that exists), or one after a rolled-back
-  ``COPY`` of the same rows, kills the process, and a ``COPY`` inside a transaction that a
-  kill interrupted lost its rows on recovery while the rest of the transaction stayed
-  (``docs/benchmarks.md``, "Bulk loads"). ``LOAD FROM ... CREATE`` is an ordinary insert,
-  logged and recovered like any other; a failing one is an ordinary error.
+* Inside a transaction, bulk inserts go through ``LOAD FROM`` an Arrow table with
+  ``CREATE``, not through ``COPY``: in 0.22 a ``COPY`` that fails (an id that exists), or one
+  after a rolled-back ``COPY`` of the same rows, kills the process, and a ``COPY`` inside a
+  transaction that a kill interrupted lost its rows on recovery while the rest of the
+  transaction stayed (``docs/benchmarks.md``, "Bulk loads"). ``LOAD FROM ... CREATE`` is an
+  ordinary insert, logged and recovered like any other; a failing one is an ordinary error.
+* ``COPY`` is used outside any transaction, on a copy of the store that nothing else uses:
+  a large write into a store that is small beside it, in a store opened ``exclusive`` (a
+  command), loads a copy (:data:`LOAD_FOLDER`) and renames it over the store's file when
+  it is complete. Every ``COPY`` there is checked first so that it cannot fail (new ids
+  only, edges between ends that exist). It saves the engine's commit of the inserted rows
+  into the log, which is most of an in-place write's time.
+* Most of a large write's rows are usually stored already (a re-ingest): the engine
+  compares each row with what is stored and returns one boolean per row, rather than
+  the stored values being read back and compared in Python.
 * A prepared statement over an Arrow table holds the table: the driver's implicit cache of
   prepared statements (keyed per table object, never emptied) would keep every table an
   ingest sent alive until the connection closes, so such statements are prepared apart.
@@ -34,6 +43,9 @@ Surviving a crash (``kill -9``, a power cut) in the middle of a write:
   transaction in flight: cutting the log at its first damaged block then drops that
   transaction and nothing else. A kill during the checkpoint itself is recovered by the
   engine (the committed transaction is complete in the log and replayed).
+* A write loaded aside never touches the store's own file or log until the rename: a kill
+  before it leaves the store as it was (and a copy that the next read-write open removes),
+  a kill after it the store with the whole write.
 * The log does not say what a transaction was for, so each write transaction is recorded in
   :class:`~graph.write_journal.WriteJournal` before it starts. An entry found on open whose
   revision has not moved names the write that did not land; it becomes one line in
