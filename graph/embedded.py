@@ -398,7 +398,8 @@ class EmbeddedTransaction(_Executor):
         batch = _Batch(rows, {key: types[key] for key in ["id", *keys]})
         pattern = _node_pattern(kind)
         found = {} if self._is_empty(pattern) else self._found(_existing_nodes(kind, keys), batch)
-        new, merged = _split([str(row["id"]) for row in rows], found)
+        ids = [str(row["id"]) for row in rows]
+        new, merged = _split(ids, found)
         if new:
             self._create_nodes(kind, batch.part(new))
         changed = [rows[number] for number in merged]
@@ -406,7 +407,11 @@ class EmbeddedTransaction(_Executor):
             statement = cypher.upsert_nodes(kind, keys, _null_keys(part, keys))
             super().run(statement, {"rows": list(part), "now": self._now})
         self._empty[pattern] = False
+        self._stored(kind, ids)
         return len(rows)
+
+    def _stored(self, kind: NodeKind, ids: Sequence[str]) -> None:
+        """Note that nodes of ``kind`` with ``ids`` exist now (for a subclass to keep)."""
 
     def upsert_edges(self, rel: RelType, src: NodeKind, dst: NodeKind, rows: Sequence[Row]) -> int:
         if not rows:
@@ -468,17 +473,33 @@ class AsideTransaction(EmbeddedTransaction):
         names = ", ".join(cypher.q(name) for name in table.column_names)
         self._copy(f"COPY {cypher.q(kind)}({names}) FROM $rows", table)
 
+    def __init__(self, connection: ladybug.Connection, now: str) -> None:
+        super().__init__(connection, now)
+        #: Ids of nodes this write stated, by kind: they exist, no need to ask.
+        self._known: dict[NodeKind, set[str]] = {}
+
+    def run(self, statement: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        self._known.clear()  # the caller's statement may delete anything
+        return super().run(statement, params)
+
+    def _stored(self, kind: NodeKind, ids: Sequence[str]) -> None:
+        self._known.setdefault(kind, set()).update(ids)
+
     def _create_edges(self, rel: RelType, src: NodeKind, dst: NodeKind, batch: _Batch) -> None:
         import pyarrow as pa
         import pyarrow.compute as pc
 
         table = batch.table()
         for end, kind in (("a", src), ("b", dst)):
-            wanted = pc.unique(table.column(end)).to_pylist()
+            known = self._known.get(kind, set())
+            wanted = [i for i in pc.unique(table.column(end)).to_pylist() if i not in known]
+            if not wanted:
+                continue
             ids = _Batch([{"id": i} for i in wanted], {"id": PropType.STRING})
-            found = self._bulk(_existing_ids(kind), ids)
-            present = pa.array([row["id"] for row in found], pa.string())
-            table = table.filter(pc.is_in(table.column(end), value_set=present))
+            found = {row["id"] for row in self._bulk(_existing_ids(kind), ids)}
+            missing = pa.array([i for i in wanted if i not in found], pa.string())
+            if len(missing):
+                table = table.filter(pc.invert(pc.is_in(table.column(end), value_set=missing)))
         if table.num_rows:
             table = table.rename_columns(["from", "to", *table.column_names[2:]])
             self._copy(f"COPY {cypher.q(rel)} FROM $rows (from='{src}', to='{dst}')", table)

@@ -10,7 +10,7 @@ import pytest
 import graph.embedded
 from bench.synthetic import write_dataset
 from graph.embedded import DATABASE_FILE, LOAD_FOLDER, EmbeddedStore
-from graph.schema import RELATIONSHIPS, NodeKind, node_properties, rel_properties
+from graph.schema import RELATIONSHIPS, NodeKind, RelType, node_properties, rel_properties
 from ingest.pipeline import ingest
 
 
@@ -129,3 +129,27 @@ def test_a_copy_left_by_a_stopped_load_is_removed_on_open(tmp_path: Path) -> Non
     assert left.exists()  # a reader may not touch what the writer keeps
     EmbeddedStore(tmp_path).close()
     assert not left.exists()
+
+
+@pytest.mark.usefixtures("small_aside")
+def test_edges_aside_to_nodes_that_do_not_exist_are_left_out(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path, exclusive=True)
+    try:
+        store.ensure_schema()
+        with store.transaction("competences.csv") as tx:  # in place: a small write
+            tx.upsert_nodes(
+                NodeKind.COMPETENCE, [{"id": "c-old", "label": "old", "fingerprint": "f"}]
+            )
+        offers = [{"id": f"t-{i}", "title": f"t {i}", "fingerprint": "v1"} for i in range(300)]
+        teaches = [{"a": f"t-{i}", "b": "c-old" if i % 2 else "c-none"} for i in range(300)]
+        with store.transaction("offers.csv", rows=600) as tx:
+            tx.upsert_nodes(NodeKind.TRAINING_OFFER, offers)
+            tx.upsert_edges(RelType.TEACHES, NodeKind.TRAINING_OFFER, NodeKind.COMPETENCE,
+                            [*teaches, {"a": "t-none", "b": "c-old"}])  # fmt: skip
+            assert (tmp_path / LOAD_FOLDER).exists()
+        rows = store.run("MATCH (t:TrainingOffer)-[:TEACHES]->(c:Competence) "
+                         "RETURN count(t) AS n, min(c.id) AS c")  # fmt: skip
+        assert rows == [{"n": 150, "c": "c-old"}]
+        assert store.revision() == 2
+    finally:
+        store.close()
