@@ -95,7 +95,7 @@ JOURNAL_FILE = "write-in-flight.json"
 LOAD_FOLDER = "loading"
 #: A write goes to a copy when it states at least this many rows, and the store's file
 #: holds at most this many bytes per row it states (copying it costs little beside them).
-ASIDE_ROWS = 20_000
+ASIDE_ROWS = 200_000
 ASIDE_BYTES_PER_ROW = 200
 _LOCK_PID = re.compile(r"held by PID (\d+)")
 
