@@ -146,8 +146,8 @@ def _arrow_schema(types: Mapping[str, PropType]) -> pa.Schema:
 def _arrow_rows(rows: Sequence[Row], types: Mapping[str, PropType]) -> pa.Table:
     """An Arrow table of the rows' values under ``types`` (a key a row lacks is null).
 
-    Built column by column: ``pa.Table.from_pylist`` converts row by row and took several
-    times as long on the offers.
+    Built column by column: ``pa.Table.from_pylist`` took about 1.3 times as long on
+    100,000 offers.
     """
     import pyarrow as pa
 
