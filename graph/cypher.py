@@ -98,18 +98,19 @@ def delete_edges(rel: RelType, src: NodeKind, dst: NodeKind, *, from_source: boo
     return f"UNWIND $ids AS id MATCH {pattern} DELETE e"
 
 
-#: The rows clause of :func:`delete_edges_except` on a list parameter.
-KEEP_ROWS = "UNWIND $rows AS r WITH r.id AS id, r.keep AS keep"
-
-
 def delete_edges_except(
-    rel: RelType, src: NodeKind, dst: NodeKind, *, from_source: bool, rows: str = KEEP_ROWS
+    rel: RelType,
+    src: NodeKind,
+    dst: NodeKind,
+    *,
+    from_source: bool,
+    rows: str = "UNWIND $rows AS r WITH r.id AS id, r.keep AS keep",
 ) -> str:
     """Statement deleting the ``rel`` edges of rows of ``id`` but those to their ``keep`` ids.
 
     ``rows`` is the clause that makes each row's ``id`` and ``keep`` (a list of the ids at
-    the edges' other ends) variables. With ``from_source`` the ids are the edges' start
-    nodes, otherwise their end nodes.
+    the edges' other ends) variables; by default from a list parameter ``$rows``. With
+    ``from_source`` the ids are the edges' start nodes, otherwise their end nodes.
     """
     if from_source:
         pattern = f"(a:{q(src)} {{id: id}})-[e:{q(rel)}]->(o:{q(dst)})"
