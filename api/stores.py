@@ -17,11 +17,13 @@ if TYPE_CHECKING:
 ANALYSES_FOLDER = "analyses"
 
 
-def open_store(settings: Settings, *, read_only: bool = False) -> Store:
+def open_store(settings: Settings, *, read_only: bool = False, exclusive: bool = False) -> Store:
     """Open the configured store and make sure its schema exists.
 
     ``read_only`` opens the embedded store beside the process that may write to it (a
-    reader holds no write lock); a Neo4j store is opened as always.
+    reader holds no write lock); a Neo4j store is opened as always. ``exclusive`` says
+    that only the calling thread uses the store (a command), which lets the embedded store
+    load a large write into a copy of itself and swap it in.
     """
     store: Store
     if settings.store == "neo4j":
@@ -36,7 +38,7 @@ def open_store(settings: Settings, *, read_only: bool = False) -> Store:
     else:
         from graph.embedded import EmbeddedStore
 
-        store = EmbeddedStore(settings.data_dir, read_only=read_only)
+        store = EmbeddedStore(settings.data_dir, read_only=read_only, exclusive=exclusive)
     store.ensure_schema()
     return store
 

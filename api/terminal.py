@@ -70,8 +70,11 @@ def friendly(command: F) -> F:
 
 @contextmanager
 def store_from(settings: Settings) -> Iterator[Store]:
-    """The configured store, closed on exit; what it says on opening is printed first."""
-    store = open_store(settings)
+    """The configured store, closed on exit; what it says on opening is printed first.
+
+    Only the command's thread uses it (``exclusive``).
+    """
+    store = open_store(settings, exclusive=True)
     for notice in store.notices:
         err.print(f"warning: {notice}", markup=False, highlight=False, emoji=False)
     try:

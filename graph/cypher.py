@@ -96,3 +96,24 @@ def delete_edges(rel: RelType, src: NodeKind, dst: NodeKind, *, from_source: boo
     else:
         pattern = f"(:{q(src)})-[e:{q(rel)}]->(b:{q(dst)} {{id: id}})"
     return f"UNWIND $ids AS id MATCH {pattern} DELETE e"
+
+
+def delete_edges_except(
+    rel: RelType,
+    src: NodeKind,
+    dst: NodeKind,
+    *,
+    from_source: bool,
+    rows: str = "UNWIND $rows AS r WITH r.id AS id, r.keep AS keep",
+) -> str:
+    """Statement deleting the ``rel`` edges of rows of ``id`` but those to their ``keep`` ids.
+
+    ``rows`` is the clause that makes each row's ``id`` and ``keep`` (a list of the ids at
+    the edges' other ends) variables; by default from a list parameter ``$rows``. With
+    ``from_source`` the ids are the edges' start nodes, otherwise their end nodes.
+    """
+    if from_source:
+        pattern = f"(a:{q(src)} {{id: id}})-[e:{q(rel)}]->(o:{q(dst)})"
+    else:
+        pattern = f"(o:{q(src)})-[e:{q(rel)}]->(b:{q(dst)} {{id: id}})"
+    return f"{rows} MATCH {pattern} WHERE NOT o.id IN keep DELETE e"

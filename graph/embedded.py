@@ -9,12 +9,21 @@ Quirks handled here:
 * One process may open the database read-write; the lock error names the holder's PID,
   which is turned into a one-line :class:`~graph.errors.StoreLocked`.
 * ``type()`` and ``labels()`` do not exist; queries match per label instead.
-* Bulk inserts go through ``LOAD FROM`` an Arrow table with ``CREATE``, not through
-  ``COPY``: in 0.22 a ``COPY`` that fails (an id that exists), or one after a rolled-back
-  ``COPY`` of the same rows, kills the process, and a ``COPY`` inside a transaction that a
-  kill interrupted lost its rows on recovery while the rest of the transaction stayed
-  (``docs/benchmarks.md``, "Bulk loads"). ``LOAD FROM ... CREATE`` is an ordinary insert,
-  logged and recovered like any other; a failing one is an ordinary error.
+* Inside a transaction, bulk inserts go through ``LOAD FROM`` an Arrow table with
+  ``CREATE``, not through ``COPY``: in 0.22 a ``COPY`` that fails (an id that exists), or one
+  after a rolled-back ``COPY`` of the same rows, kills the process, and a ``COPY`` inside a
+  transaction that a kill interrupted lost its rows on recovery while the rest of the
+  transaction stayed (``docs/benchmarks.md``, "Bulk loads"). ``LOAD FROM ... CREATE`` is an
+  ordinary insert, logged and recovered like any other; a failing one is an ordinary error.
+* ``COPY`` is used outside any transaction, on a copy of the store that nothing else uses:
+  a large write into a store that is small beside it, in a store opened ``exclusive`` (a
+  command), loads a copy (:data:`LOAD_FOLDER`) and renames it over the store's file when
+  it is complete. Every ``COPY`` there is checked first so that it cannot fail (new ids
+  only, edges between ends that exist). It saves the engine's commit of the inserted rows
+  into the log, which is most of an in-place write's time.
+* Most of a large write's rows are usually stored already (a re-ingest): the engine
+  compares each row with what is stored and returns one boolean per row, rather than
+  the stored values being read back and compared in Python.
 * A prepared statement over an Arrow table holds the table: the driver's implicit cache of
   prepared statements (keyed per table object, never emptied) would keep every table an
   ingest sent alive until the connection closes, so such statements are prepared apart.
@@ -34,6 +43,9 @@ Surviving a crash (``kill -9``, a power cut) in the middle of a write:
   transaction in flight: cutting the log at its first damaged block then drops that
   transaction and nothing else. A kill during the checkpoint itself is recovered by the
   engine (the committed transaction is complete in the log and replayed).
+* A write loaded aside never touches the store's own file or log until the rename: a kill
+  before it leaves the store as it was (and a copy that the next read-write open removes),
+  a kill after it the store with the whole write.
 * The log does not say what a transaction was for, so each write transaction is recorded in
   :class:`~graph.write_journal.WriteJournal` before it starts. An entry found on open whose
   revision has not moved names the write that did not land; it becomes one line in
@@ -42,6 +54,7 @@ Surviving a crash (``kill -9``, a power cut) in the middle of a write:
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import threading
@@ -66,8 +79,8 @@ from graph.schema import (
     node_properties,
     rel_properties,
 )
-from graph.store import Row, batches, fetch_rows, timed_out
-from graph.write_journal import WriteJournal
+from graph.store import Row, batches, fetch_rows, kept_rows, timed_out
+from graph.write_journal import WriteJournal, sync_path
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -78,6 +91,12 @@ WAL_FILE = DATABASE_FILE + ".wal"
 TORN_WAL_FILE = WAL_FILE + ".torn"
 #: What the write in flight is writing (see :mod:`graph.write_journal`).
 JOURNAL_FILE = "write-in-flight.json"
+#: Where a large write loads a copy of the store before it is swapped in (see ``_aside``).
+LOAD_FOLDER = "loading"
+#: A write goes to a copy when it states at least this many rows, and the store's file
+#: holds at most this many bytes per row it states (copying it costs little beside them).
+ASIDE_ROWS = 200_000
+ASIDE_BYTES_PER_ROW = 200
 _LOCK_PID = re.compile(r"held by PID (\d+)")
 
 
@@ -125,62 +144,144 @@ def _arrow_schema(types: Mapping[str, PropType]) -> pa.Schema:
 
 
 def _arrow_rows(rows: Sequence[Row], types: Mapping[str, PropType]) -> pa.Table:
-    """An Arrow table of the rows' values under ``types`` (a key a row lacks is null)."""
+    """An Arrow table of the rows' values under ``types`` (a key a row lacks is null).
+
+    Built column by column: ``pa.Table.from_pylist`` took about 1.3 times as long on
+    100,000 offers.
+    """
     import pyarrow as pa
 
-    return pa.Table.from_pylist(list(rows), schema=_arrow_schema(types))
-
-
-#: Stands for stored values that no row can equal.
-_DIFFERS = object()
-
-
-def _split(
-    rows: Sequence[Row], keys_of_rows: Sequence[Any], stored: dict[Any, list[Any]],
-    properties: Sequence[str],
-) -> tuple[list[Row], list[Row]]:  # fmt: skip
-    """The rows to create, and the rows to merge onto what exists.
-
-    ``stored`` holds the values of ``properties`` of what exists, by key. A row that states
-    exactly them is left out: a merge would change nothing (its fingerprint is among them,
-    so not even ``updated_at``). A later row of a key this batch creates updates it, as a
-    merge would.
-    """
-    new: list[Row] = []
-    merged: list[Row] = []
-    created: set[Any] = set()
-    for row, key in zip(rows, keys_of_rows, strict=True):
-        values = stored.get(key)
-        if values is None:
-            (merged if key in created else new).append(row)
-            created.add(key)
-        elif values != [row.get(p) for p in properties]:
-            merged.append(row)
-            stored[key] = [_DIFFERS]  # what this row sets is not known here
-    return new, merged
+    schema = _arrow_schema(types)
+    columns = [pa.array([row.get(name) for row in rows], type=field.type)
+               for name, field in zip(types, schema, strict=True)]  # fmt: skip
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 #: Batches of at least this many rows go in as an Arrow table; smaller ones as a list of
 #: rows, since importing pyarrow (about 0.3 s) costs more than it saves them.
 ARROW_ROWS = 2_000
+#: The column that numbers a batch's rows, so that a result can say which row it answers.
+ROW_NUMBER = "_row"
 #: Builds a statement from the clause that makes each row's columns variables and the
 #: columns it makes.
 Build = Callable[[str, Sequence[str]], str]
 
 
+class _Batch:
+    """Rows under typed columns, sent as a list of rows (small) or an Arrow table (large).
+
+    The Arrow table is built once and shared by the statements over the batch and its parts.
+    """
+
+    def __init__(self, rows: Sequence[Row], types: Mapping[str, PropType]) -> None:
+        self.rows = rows
+        self.types = dict(types)
+        self._table: pa.Table | None = None
+
+    def part(self, indices: Sequence[int]) -> _Batch:
+        """The rows at ``indices``, in that order."""
+        part = _Batch([self.rows[i] for i in indices], self.types)
+        if self._table is not None:
+            part._table = self._table.take(indices)
+        return part
+
+    def table(self) -> pa.Table:
+        """The rows as an Arrow table, typed as the store holds them."""
+        if self._table is None:
+            self._table = _arrow_rows(self.rows, self.types)
+        return self._table
+
+    def source(self, *, numbered: bool) -> tuple[str, list[str], Any]:
+        """The rows clause, the columns it makes, and the value of ``$rows``.
+
+        A list leaves out the columns that are null in every row (see the module's notes
+        on their type); ``numbered`` adds :data:`ROW_NUMBER`.
+        """
+        if len(self.rows) < ARROW_ROWS:
+            columns = [c for c in self.types if any(row.get(c) is not None for row in self.rows)]
+            made = [*columns, ROW_NUMBER] if numbered else columns
+            clause = "UNWIND $rows AS r WITH " + ", ".join(
+                f"r.{cypher.q(c)} AS {cypher.q(c)}" for c in made
+            )
+            listed = [{c: row.get(c) for c in columns} for row in self.rows]
+            if numbered:
+                for number, row in enumerate(listed):
+                    row[ROW_NUMBER] = number
+            return clause, columns, listed
+        table = self.table()
+        if numbered:
+            import pyarrow as pa
+
+            table = table.append_column(ROW_NUMBER, pa.array(range(len(self.rows)), pa.int64()))
+        return "LOAD FROM $rows", list(self.types), table
+
+
+def _split(keys_of_rows: Sequence[Any], found: Mapping[int, bool]) -> tuple[list[int], list[int]]:
+    """The numbers of the rows to create, and of those to merge onto what exists.
+
+    ``found`` says, for each row whose key exists, whether what is stored equals what the
+    row states; such a row is left out: a merge would change nothing (its fingerprint is
+    among the properties, so not even ``updated_at``). A later row of a key this batch
+    creates or merges updates it, as a merge would.
+    """
+    new: list[int] = []
+    merged: list[int] = []
+    created: set[Any] = set()
+    changed: set[Any] = set()
+    for number, key in enumerate(keys_of_rows):
+        same = found.get(number)
+        if same is None:
+            (merged if key in created else new).append(number)
+            created.add(key)
+        elif not same or key in changed:
+            merged.append(number)
+            changed.add(key)
+    return new, merged
+
+
+def _same(var: str, properties: Sequence[str], columns: Sequence[str]) -> str:
+    """Whether ``var`` stores exactly the row's ``properties`` (a null equals only a null).
+
+    A property the row's columns lack is null in every row (see :meth:`_Batch.source`).
+    """
+    tests = [
+        f"coalesce({var}.{cypher.q(p)} = {cypher.q(p)}, "
+        f"{var}.{cypher.q(p)} IS NULL AND {cypher.q(p)} IS NULL)"
+        if p in columns
+        else f"{var}.{cypher.q(p)} IS NULL"
+        for p in properties
+    ]
+    return " AND ".join(tests) or "true"
+
+
+def _node_pattern(kind: NodeKind) -> str:
+    return f"(n:{cypher.q(kind)})"
+
+
+def _edge_pattern(rel: RelType, src: NodeKind, dst: NodeKind) -> str:
+    return f"(:{cypher.q(src)})-[e:{cypher.q(rel)}]->(:{cypher.q(dst)})"
+
+
 def _existing_nodes(kind: NodeKind, properties: Sequence[str]) -> Build:
-    """The nodes of ``kind`` whose ids the rows (``id``) list: their id and ``properties``."""
-    values = "".join(f", n.{cypher.q(p)} AS {cypher.q(p)}" for p in properties)
-    return lambda rows, _: f"{rows} MATCH (n:{cypher.q(kind)} {{id: id}}) RETURN n.id AS id{values}"
+    """For each row whose ``id`` exists as a ``kind`` node: its number, and if it is the same."""
+    return lambda rows, columns: (
+        f"{rows} MATCH (n:{cypher.q(kind)} {{id: id}}) "
+        f"RETURN {ROW_NUMBER} AS row, {_same('n', properties, columns)} AS same"
+    )
 
 
 def _existing_edges(rel: RelType, src: NodeKind, dst: NodeKind, properties: Sequence[str]) -> Build:
-    """The ``rel`` edges between the pairs the rows (``a``, ``b``) list, with ``properties``."""
-    values = "".join(f", e.{cypher.q(p)} AS {cypher.q(p)}" for p in properties)
-    return lambda rows, _: (
+    """For each ``rel`` edge between a row's ``a`` and ``b``: the row's number, if it is the same."""
+    return lambda rows, columns: (
         f"{rows} MATCH (x:{cypher.q(src)} {{id: a}})-[e:{cypher.q(rel)}]->"
-        f"(y:{cypher.q(dst)} {{id: b}}) RETURN a, b{values}"
+        f"(y:{cypher.q(dst)} {{id: b}}) "
+        f"RETURN {ROW_NUMBER} AS row, {_same('e', properties, columns)} AS same"
     )
+
+
+def _existing_ids(kind: NodeKind) -> Build:
+    """The rows' ``id`` that exist as ``kind`` nodes."""
+    return lambda rows, _: f"{rows} MATCH (n:{cypher.q(kind)} {{id: id}}) RETURN id"
 
 
 def _create_nodes(kind: NodeKind) -> Build:
@@ -228,90 +329,186 @@ class EmbeddedTransaction(_Executor):
 
     Rows for nodes and edges that do not exist yet are inserted with one ``LOAD FROM`` an
     Arrow table and ``CREATE`` (see the module's notes), at close to ``COPY``'s speed.
-    Which rows are new is asked first, in the same transaction, so a ``CREATE`` never
-    meets an id that exists; rows that differ from what is stored are merged as before, and
-    rows equal to it are left out.
+    Which rows are new, and which equal what is stored, is asked first, in the same
+    transaction (the engine compares, so stored values are not read back), so a ``CREATE``
+    never meets an id that exists; rows that differ from what is stored are merged as
+    before, and rows equal to it are left out. A table found empty is not asked again
+    until a statement of the caller's own runs.
     """
 
     def __init__(self, connection: ladybug.Connection, now: str) -> None:
         super().__init__(connection)
         self._now = now
+        self._empty: dict[str, bool] = {}
 
-    def _bulk(
-        self, build: Build, rows: Sequence[Row], types: Mapping[str, PropType], **params: Any
-    ) -> list[dict[str, Any]]:
-        """Run the statement ``build`` makes over ``rows``, each with the columns ``types``.
+    def run(self, statement: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        self._empty.clear()  # the caller's statement may write anything
+        return super().run(statement, params)
 
-        A large batch goes as an Arrow table (``LOAD FROM``), prepared here and dropped
-        after: the driver's own cache of prepared statements would keep each table alive
-        until the connection closes. A small one goes as a list (``UNWIND``), without the
-        columns that are null in every row (see the module's notes on their type).
+    def _is_empty(self, pattern: str) -> bool:
+        """Whether no node or edge matches ``pattern`` (asked once per transaction)."""
+        empty = self._empty.get(pattern)
+        if empty is None:
+            found = super().run(f"MATCH {pattern} RETURN 1 AS found LIMIT 1")
+            empty = self._empty[pattern] = not found
+        return empty
+
+    def _bulk(self, build: Build, batch: _Batch, *, numbered: bool = False, **params: Any
+              ) -> list[dict[str, Any]]:  # fmt: skip
+        """Run the statement ``build`` makes over ``batch``.
+
+        An Arrow table (``LOAD FROM``) is prepared here and dropped after: the driver's own
+        cache of prepared statements would keep each table alive until the connection closes.
         """
-        if len(rows) < ARROW_ROWS:
-            columns = [c for c in types if any(row.get(c) is not None for row in rows)]
-            clause = "UNWIND $rows AS r WITH " + ", ".join(
-                f"r.{cypher.q(c)} AS {cypher.q(c)}" for c in columns
-            )
-            listed = [{c: row.get(c) for c in columns} for row in rows]
-            return self.run(build(clause, columns), {"rows": listed, **params})
-        values = {"rows": _arrow_rows(rows, types), **params}
-        prepared = ladybug.PreparedStatement(
-            self._connection, build("LOAD FROM $rows", list(types)), values
-        )
+        clause, columns, rows = batch.source(numbered=numbered)
+        statement = build(clause, columns)
+        if isinstance(rows, list):
+            return super().run(statement, {"rows": rows, **params})
+        values = {"rows": rows, **params}
+        prepared = ladybug.PreparedStatement(self._connection, statement, values)
         if not prepared.is_success():
             raise RuntimeError(prepared.get_error_message())
         result = _single(self._connection.execute(prepared, values))
-        columns = result.get_column_names()
-        found = [dict(zip(columns, row, strict=True)) for row in result.get_all()]
+        names = result.get_column_names()
+        found = [dict(zip(names, row, strict=True)) for row in result.get_all()]
         result.close()
         return found
+
+    def _found(self, build: Build, batch: _Batch) -> dict[int, bool]:
+        """By row number, whether what exists for the row equals it (all of it, if several)."""
+        found: dict[int, bool] = {}
+        for row in self._bulk(build, batch, numbered=True):
+            number = int(row["row"])
+            found[number] = found.get(number, True) and bool(row["same"])
+        return found
+
+    def _create_nodes(self, kind: NodeKind, batch: _Batch) -> None:
+        """Create the batch's nodes, none of which exists, as a merge would."""
+        self._bulk(_create_nodes(kind), batch, now=self._now)
+
+    def _create_edges(self, rel: RelType, src: NodeKind, dst: NodeKind, batch: _Batch) -> None:
+        """Create the batch's edges, none of which exists, between ends that exist."""
+        self._bulk(_create_edges(rel, src, dst), batch)
 
     def upsert_nodes(self, kind: NodeKind, rows: Sequence[Row]) -> int:
         keys = cypher.row_properties(kind, rows)
         if not rows:
             return 0
         types = node_properties(kind)
+        batch = _Batch(rows, {key: types[key] for key in ["id", *keys]})
+        pattern = _node_pattern(kind)
+        found = {} if self._is_empty(pattern) else self._found(_existing_nodes(kind, keys), batch)
         ids = [str(row["id"]) for row in rows]
-        id_type = {"id": types["id"]}
-        found = self._bulk(_existing_nodes(kind, keys), [{"id": i} for i in ids], id_type)
-        stored = {row["id"]: [row[key] for key in keys] for row in found}
-        new, merged = _split(rows, ids, stored, keys)
+        new, merged = _split(ids, found)
         if new:
-            columns = {key: types[key] for key in ["id", *keys]}
-            self._bulk(_create_nodes(kind), new, columns, now=self._now)
-        for batch in batches(merged):
-            statement = cypher.upsert_nodes(kind, keys, _null_keys(batch, keys))
-            self.run(statement, {"rows": list(batch), "now": self._now})
+            self._create_nodes(kind, batch.part(new))
+        changed = [rows[number] for number in merged]
+        for part in batches(changed):
+            statement = cypher.upsert_nodes(kind, keys, _null_keys(part, keys))
+            super().run(statement, {"rows": list(part), "now": self._now})
+        self._empty[pattern] = False
+        self._stored(kind, ids)
         return len(rows)
+
+    def _stored(self, kind: NodeKind, ids: Sequence[str]) -> None:
+        """Note that nodes of ``kind`` with ``ids`` exist now (for a subclass to keep)."""
 
     def upsert_edges(self, rel: RelType, src: NodeKind, dst: NodeKind, rows: Sequence[Row]) -> int:
         if not rows:
             return 0
         keys = list(rel_properties(rel))
-        ends = {"a": PropType.STRING, "b": PropType.STRING}
-        pairs = [(str(row["a"]), str(row["b"])) for row in rows]
-        ids = [{"a": a, "b": b} for a, b in pairs]
-        found = self._bulk(_existing_edges(rel, src, dst, keys), ids, ends)
-        stored: dict[tuple[str, str], list[Any]] = {}
-        for row in found:
-            values = [row[key] for key in keys]
-            pair = (row["a"], row["b"])
-            # Two edges of a pair that differ are both set by a merge: the pair is sent.
-            stored[pair] = values if stored.get(pair, values) == values else [_DIFFERS]
-        new, merged = _split(rows, pairs, stored, keys)
+        batch = _Batch(rows, {"a": PropType.STRING, "b": PropType.STRING, **rel_properties(rel)})
+        pattern = _edge_pattern(rel, src, dst)
+        found = (
+            {}
+            if self._is_empty(pattern)
+            else self._found(_existing_edges(rel, src, dst, keys), batch)
+        )
+        new, merged = _split([(str(row["a"]), str(row["b"])) for row in rows], found)
         if new:
-            self._bulk(_create_edges(rel, src, dst), new, {**ends, **rel_properties(rel)})
-        for batch in batches(merged):
-            statement = cypher.upsert_edges(rel, src, dst, _null_keys(batch, keys))
-            self.run(statement, {"rows": list(batch)})
+            self._create_edges(rel, src, dst, batch.part(new))
+        changed = [rows[number] for number in merged]
+        for part in batches(changed):
+            statement = cypher.upsert_edges(rel, src, dst, _null_keys(part, keys))
+            super().run(statement, {"rows": list(part)})
+        self._empty[pattern] = False
         return len(rows)
 
     def delete_edges(
-        self, rel: RelType, src: NodeKind, dst: NodeKind, ids: Sequence[str], *, from_source: bool
-    ) -> None:
-        statement = cypher.delete_edges(rel, src, dst, from_source=from_source)
-        for start in range(0, len(ids), 5_000):
-            self.run(statement, {"ids": list(ids[start : start + 5_000])})
+        self, rel: RelType, src: NodeKind, dst: NodeKind, ids: Sequence[str], *,
+        from_source: bool, keep: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:  # fmt: skip
+        if self._is_empty(_edge_pattern(rel, src, dst)):
+            return
+        if keep is None:
+            statement = cypher.delete_edges(rel, src, dst, from_source=from_source)
+            for start in range(0, len(ids), 5_000):
+                super().run(statement, {"ids": list(ids[start : start + 5_000])})
+            return
+        batch = _Batch(kept_rows(ids, keep), {"id": PropType.STRING, "keep": PropType.STRING_LIST})
+        self._bulk(
+            lambda rows, _: cypher.delete_edges_except(
+                rel, src, dst, from_source=from_source, rows=rows
+            ),
+            batch,
+        )
+
+
+class AsideTransaction(EmbeddedTransaction):
+    """Writes to a copy of the store that nothing else uses, new rows by ``COPY``.
+
+    Each statement commits by itself: the copy is the transaction, swapped in whole or thrown
+    away (see :meth:`EmbeddedStore.transaction`). ``COPY`` refuses a row whose id exists, or
+    an edge whose end does not, and in 0.22 a refused ``COPY`` can end the process; the rows
+    are checked first so that neither can happen: the ids are new (asked, and each created
+    once), and edges whose ends do not exist are left out, as the ``CREATE`` path leaves them.
+    """
+
+    def _create_nodes(self, kind: NodeKind, batch: _Batch) -> None:
+        import pyarrow as pa
+
+        table = batch.table()
+        stamp = pa.array([self._now] * table.num_rows, pa.string())
+        table = table.append_column("created_at", stamp).append_column("updated_at", stamp)
+        names = ", ".join(cypher.q(name) for name in table.column_names)
+        self._copy(f"COPY {cypher.q(kind)}({names}) FROM $rows", table)
+
+    def __init__(self, connection: ladybug.Connection, now: str) -> None:
+        super().__init__(connection, now)
+        #: Ids of nodes this write stated, by kind: they exist, no need to ask.
+        self._known: dict[NodeKind, set[str]] = {}
+
+    def run(self, statement: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        self._known.clear()  # the caller's statement may delete anything
+        return super().run(statement, params)
+
+    def _stored(self, kind: NodeKind, ids: Sequence[str]) -> None:
+        self._known.setdefault(kind, set()).update(ids)
+
+    def _create_edges(self, rel: RelType, src: NodeKind, dst: NodeKind, batch: _Batch) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        table = batch.table()
+        for end, kind in (("a", src), ("b", dst)):
+            known = self._known.get(kind, set())
+            wanted = [i for i in pc.unique(table.column(end)).to_pylist() if i not in known]
+            if not wanted:
+                continue
+            ids = _Batch([{"id": i} for i in wanted], {"id": PropType.STRING})
+            found = {row["id"] for row in self._bulk(_existing_ids(kind), ids)}
+            missing = pa.array([i for i in wanted if i not in found], pa.string())
+            if len(missing):
+                table = table.filter(pc.invert(pc.is_in(table.column(end), value_set=missing)))
+        if table.num_rows:
+            table = table.rename_columns(["from", "to", *table.column_names[2:]])
+            self._copy(f"COPY {cypher.q(rel)} FROM $rows (from='{src}', to='{dst}')", table)
+
+    def _copy(self, statement: str, table: pa.Table) -> None:
+        prepared = ladybug.PreparedStatement(self._connection, statement, {"rows": table})
+        if not prepared.is_success():
+            raise RuntimeError(prepared.get_error_message())
+        _single(self._connection.execute(prepared, {"rows": table})).close()
 
 
 def _single(result: ladybug.QueryResult | list[ladybug.QueryResult]) -> ladybug.QueryResult:
@@ -370,9 +567,16 @@ class EmbeddedStore:
 
     backend = "embedded"
 
-    def __init__(self, data_dir: Path, *, read_only: bool = False) -> None:
+    def __init__(self, data_dir: Path, *, read_only: bool = False, exclusive: bool = False) -> None:
+        """Open (or create) the store in ``data_dir``.
+
+        ``exclusive`` says that only the thread opening the store uses it (a command-line
+        run): a large write may then load a copy of the store and swap it in (see
+        :meth:`transaction`), closing and opening the database under this thread.
+        """
         self.data_dir = Path(data_dir)
         self.read_only = read_only
+        self.exclusive = exclusive and not read_only
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -387,6 +591,8 @@ class EmbeddedStore:
         self._local = threading.local()
         self._connections: list[ladybug.Connection] = []
         self._journal = WriteJournal(self.data_dir / JOURNAL_FILE)
+        if not read_only:  # a copy a stopped write was loading (the lock is held now)
+            shutil.rmtree(self.data_dir / LOAD_FOLDER, ignore_errors=True)
         self._settle_interrupted_write(torn_wal)
 
     # -- opening and recovery ----------------------------------------------------------
@@ -542,35 +748,107 @@ class EmbeddedStore:
             raise QueryRefused(str(error).split("\n")[0]) from None
 
     @contextmanager
-    def transaction(self, description: str | None = None) -> Iterator[EmbeddedTransaction]:
+    def transaction(
+        self, description: str | None = None, *, rows: int = 0
+    ) -> Iterator[EmbeddedTransaction]:
         """One write transaction; writers of this process take turns.
 
         ``description`` (e.g. the file being ingested) names the write in the notice of the
-        next open should the process stop before it commits.
+        next open should the process stop before it commits. ``rows`` is how many node and
+        edge rows the write states: a large write into a store that is small beside it, in a
+        store opened ``exclusive``, loads a copy of the store instead (:meth:`_aside`).
         """
         if self.read_only:
             raise StoreUnavailable(f"the embedded store {self.data_dir} is open read-only")
-        connection = self._connection()
         with self._write_lock:
             self._journal.begin(description or "a write to the store", revision=self.revision())
-            connection.set_query_timeout(0)  # a read's time limit must not cut a write
-            tx = EmbeddedTransaction(connection, _now())
             try:
-                tx.run("BEGIN TRANSACTION")
-                yield tx
-                tx.run(cypher.BUMP_REVISION, {"id": META_ID})
-            except BaseException:
-                # A statement the engine refuses ends its transaction already.
-                with suppress(RuntimeError):
-                    tx.run("ROLLBACK")
-                self._journal.end()
-                raise
-            try:
-                tx.run("COMMIT")
-                self._revision = None
-                self._checkpoint()
+                write = self._aside if self._goes_aside(rows) else self._in_place
+                with write() as tx:
+                    yield tx
             finally:
                 self._journal.end()
+
+    def _goes_aside(self, rows: int) -> bool:
+        """Whether a write of ``rows`` rows loads a copy of the store (see :meth:`_aside`)."""
+        if not self.exclusive or rows < ASIDE_ROWS or (self.data_dir / WAL_FILE).exists():
+            return False
+        if any(c is not getattr(self._local, "connection", None) for c in self._connections):
+            return False  # another thread has a connection: the store cannot be swapped
+        size = (self.data_dir / DATABASE_FILE).stat().st_size
+        return size <= rows * ASIDE_BYTES_PER_ROW
+
+    @contextmanager
+    def _in_place(self) -> Iterator[EmbeddedTransaction]:
+        """A transaction of the store, committed and checkpointed, or rolled back."""
+        connection = self._connection()
+        connection.set_query_timeout(0)  # a read's time limit must not cut a write
+        tx = EmbeddedTransaction(connection, _now())
+        try:
+            tx.run("BEGIN TRANSACTION")
+            yield tx
+            tx.run(cypher.BUMP_REVISION, {"id": META_ID})
+        except BaseException:
+            # A statement the engine refuses ends its transaction already.
+            with suppress(RuntimeError):
+                tx.run("ROLLBACK")
+            raise
+        tx.run("COMMIT")
+        self._revision = None
+        self._checkpoint()
+
+    @contextmanager
+    def _aside(self) -> Iterator[EmbeddedTransaction]:
+        """A write to a copy of the store in :data:`LOAD_FOLDER`, swapped in when it is done.
+
+        The store's file (checkpointed: its log is empty) is copied beside it, the write goes
+        to the copy with new rows by ``COPY`` (:class:`AsideTransaction`), the copy is
+        checkpointed, closed and synced, then renamed over the store's file in one step. A
+        kill before the rename leaves the store as it was and a folder that the next open
+        removes; after it, the store holds the whole write. An error throws the copy away.
+        """
+        folder = self.data_dir / LOAD_FOLDER
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        copy = folder / DATABASE_FILE
+        try:
+            shutil.copyfile(self.data_dir / DATABASE_FILE, copy)
+            database = ladybug.Database(str(copy))
+            try:
+                connection = ladybug.Connection(database)
+                try:
+                    tx = AsideTransaction(connection, _now())
+                    yield tx
+                    tx.run(cypher.BUMP_REVISION, {"id": META_ID})
+                    tx.run("CHECKPOINT")
+                finally:
+                    connection.close()
+            finally:
+                database.close()
+            if (folder / WAL_FILE).exists():
+                raise StoreUnavailable(f"the copy of the embedded store {copy} kept a log")
+            sync_path(copy)
+            self._swap_in(copy)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _swap_in(self, copy: Path) -> None:
+        """Put the closed, checkpointed database ``copy`` in place of the store's and open it.
+
+        The rename comes before the store's own database is closed, so that the store's
+        file is never unlocked under its old contents: a process that opens the store in
+        between finds the new file (and this one then reports the store locked).
+        """
+        path = self.data_dir / DATABASE_FILE
+        os.replace(copy, path)
+        sync_path(self.data_dir)
+        for connection in self._connections:
+            connection.close()
+        self._connections.clear()
+        self._local = threading.local()
+        self._database.close()
+        self._revision = None
+        self._database, _ = self._open_database(path)
 
     def _checkpoint(self) -> None:
         """Move what the log holds into the database file, so the log holds no commit."""

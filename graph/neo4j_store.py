@@ -27,7 +27,7 @@ from neo4j.exceptions import (
 from graph import cypher
 from graph.errors import QueryRefused, SkillGraphError, StoreUnavailable
 from graph.schema import INDEXES, META_ID, META_LABEL, NodeKind, RelType
-from graph.store import Row, batches, fetch_rows, timed_out
+from graph.store import Row, batches, fetch_rows, kept_rows, timed_out
 
 #: Seconds a revision read from the server is trusted (writes of other processes show after it).
 REVISION_TTL = 0.5
@@ -110,11 +110,17 @@ class Neo4jTransaction:
         return len(rows)
 
     def delete_edges(
-        self, rel: RelType, src: NodeKind, dst: NodeKind, ids: Sequence[str], *, from_source: bool
-    ) -> None:
-        statement = cypher.delete_edges(rel, src, dst, from_source=from_source)
-        for start in range(0, len(ids), 5_000):
-            self._tx.run(statement, {"ids": list(ids[start : start + 5_000])}).consume()
+        self, rel: RelType, src: NodeKind, dst: NodeKind, ids: Sequence[str], *,
+        from_source: bool, keep: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:  # fmt: skip
+        if keep is None:
+            statement = cypher.delete_edges(rel, src, dst, from_source=from_source)
+            for start in range(0, len(ids), 5_000):
+                self._tx.run(statement, {"ids": list(ids[start : start + 5_000])}).consume()
+            return
+        statement = cypher.delete_edges_except(rel, src, dst, from_source=from_source)
+        for batch in batches(kept_rows(ids, keep)):
+            self._tx.run(statement, {"rows": list(batch)}).consume()
 
 
 def _read_all(
@@ -234,11 +240,13 @@ class Neo4jStore:
             raise self._unavailable(error) from None
 
     @contextmanager
-    def transaction(self, description: str | None = None) -> Iterator[Neo4jTransaction]:
+    def transaction(
+        self, description: str | None = None, *, rows: int = 0
+    ) -> Iterator[Neo4jTransaction]:
         """One explicit write transaction; rolled back on any exception.
 
         ``description`` is not needed here: a transaction interrupted with its client is
-        rolled back by the server.
+        rolled back by the server; nor is ``rows``: every write is batched ``UNWIND``.
 
         Driver errors become :class:`StoreUnavailable` (connection) or :class:`QueryRefused`.
         """

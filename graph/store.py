@@ -28,9 +28,13 @@ class Transaction(Protocol):
         ...
 
     def delete_edges(
-        self, rel: RelType, src: NodeKind, dst: NodeKind, ids: Sequence[str], *, from_source: bool
-    ) -> None:
-        """Delete the ``rel`` edges that start (or end) at the given node ids."""
+        self, rel: RelType, src: NodeKind, dst: NodeKind, ids: Sequence[str], *,
+        from_source: bool, keep: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:  # fmt: skip
+        """Delete the ``rel`` edges that start (or end) at the given node ids.
+
+        ``keep`` spares, for a node id, the edges to (or from) the ids it lists.
+        """
         ...
 
     def run(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -53,11 +57,14 @@ class Store(Protocol):
         """Create (or extend) tables, constraints and indexes from :mod:`graph.schema`."""
         ...
 
-    def transaction(self, description: str | None = None) -> AbstractContextManager[Transaction]:
+    def transaction(
+        self, description: str | None = None, *, rows: int = 0
+    ) -> AbstractContextManager[Transaction]:
         """A write transaction: commits on normal exit, rolls back on an exception.
 
         ``description`` says what is written (e.g. a file's name), for the notice of a write
-        that a crash interrupted.
+        that a crash interrupted; ``rows`` how many node and edge rows it states, if known
+        (a store may choose its bulk path by it).
         """
         ...
 
@@ -116,3 +123,8 @@ def batches(rows: Sequence[Row], size: int = BATCH_SIZE) -> Iterator[Sequence[Ro
     """Split rows into batches of at most ``size`` rows."""
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
+
+
+def kept_rows(ids: Sequence[str], keep: Mapping[str, Sequence[str]]) -> list[dict[str, Any]]:
+    """Rows of ``id`` and ``keep`` (the ids its edges to spare) for a ``delete_edges_except``."""
+    return [{"id": node, "keep": list(keep.get(node, ()))} for node in ids]

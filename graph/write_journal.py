@@ -38,8 +38,9 @@ class InFlight:
     started_at: str
 
 
-def _sync_folder(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
+def sync_path(path: Path) -> None:
+    """Flush a file, or a folder's entries, to the disk."""
+    descriptor = os.open(path, os.O_RDONLY)
     try:
         os.fsync(descriptor)
     finally:
@@ -65,7 +66,7 @@ class WriteJournal:
             draft.flush()
             os.fsync(draft.fileno())
         os.replace(self._draft, self.path)
-        _sync_folder(self.path.parent)
+        sync_path(self.path.parent)
 
     def end(self) -> None:
         """Forget the write in flight: it committed or rolled back.

@@ -22,7 +22,7 @@ from ingest.report import FileReport, IngestReport
 from ingest.review import ReviewBook
 from ingest.sources import SourceFormat, SourceOptions
 from ingest.tables import DEFAULT_LIMITS, ReadLimits
-from ingest.writing import write_file
+from ingest.writing import stated_rows, write_file
 
 Progress = Callable[[str, int, int], None]
 
@@ -99,7 +99,7 @@ def ingest(
             "fingerprint": parsed.sha256,
         }  # fmt: skip
         try:
-            with store.transaction(parsed.report.file) as tx:
+            with store.transaction(parsed.report.file, rows=stated_rows(batch)) as tx:
                 write_file(tx, parsed, batch, source_row)
         except SkillGraphError as error:
             parsed.report.error = f"could not be written, nothing of it was: {error}"

@@ -19,6 +19,11 @@ SET_PROVENANCE = (
 DELETE_ALL_RAISED = "MATCH (:Organisation)-[e:RAISED]->(:Priority) DELETE e"
 
 
+def stated_rows(batch: Batch) -> int:
+    """How many node and edge rows a batch states (its write's size, for the store)."""
+    return sum(map(len, batch.nodes.values())) + sum(map(len, batch.edges.values()))
+
+
 def write_file(
     tx: Transaction, parsed: ParsedFile, batch: Batch, source_row: dict[str, Any]
 ) -> None:
@@ -44,7 +49,7 @@ def write_file(
     if plan.node is not None:
         ids = parsed.owned_ids or [r.id for r in parsed.records if r.subject is None]
         for rel in sorted(plan.owns):
-            _delete_owned(tx, plan.node, rel, ids)
+            _delete_owned(tx, plan.node, rel, ids, batch)
     for (rel, src, dst), rows in batch.edges.items():
         unique: dict[tuple[str, str], dict[str, Any]] = {}
         for row in rows:  # the first statement of a link wins (a coordinator stays one)
@@ -52,10 +57,17 @@ def write_file(
         tx.upsert_edges(rel, src, dst, list(unique.values()))
 
 
-def _delete_owned(tx: Transaction, node: NodeKind, rel: RelType, ids: Sequence[str]) -> None:
-    """Remove the ``rel`` edges of the file's nodes, so the file states them in full."""
+def _delete_owned(
+    tx: Transaction, node: NodeKind, rel: RelType, ids: Sequence[str], batch: Batch
+) -> None:
+    """Remove the ``rel`` edges of the file's nodes that it does not state, so it states them
+    in full; those it states again stay, for the upsert to find them unchanged."""
     for src, dst in RELATIONSHIPS[rel].endpoints:
-        if src is node:
-            tx.delete_edges(rel, src, dst, ids, from_source=True)
-        elif dst is node:
-            tx.delete_edges(rel, src, dst, ids, from_source=False)
+        if node not in (src, dst):
+            continue
+        from_source = src is node
+        keep: dict[str, list[str]] = defaultdict(list)
+        for row in batch.edges.get((rel, src, dst), ()):
+            owner, other = (row["a"], row["b"]) if from_source else (row["b"], row["a"])
+            keep[owner].append(other)
+        tx.delete_edges(rel, src, dst, ids, from_source=from_source, keep=keep)

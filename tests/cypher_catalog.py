@@ -84,6 +84,9 @@ def built_statements() -> dict[str, str]:
                 found[f"delete {rel} {src}->{dst} {from_source}"] = cypher.delete_edges(
                     rel, src, dst, from_source=from_source
                 )
+                found[f"delete {rel} {src}->{dst} {from_source} except"] = (
+                    cypher.delete_edges_except(rel, src, dst, from_source=from_source)
+                )
     return found
 
 

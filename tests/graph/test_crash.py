@@ -5,7 +5,9 @@ chosen moments: while the schema of a fresh store is created, right after a file
 started, at several sizes of the write-ahead log while a file is written, during the
 checkpoint that follows a commit, and at seeded random delays. The moment is found by
 watching the store's folder: the journal names the file in flight, the log's size says how
-far its write got, the checkpoint's files say that one runs. After each kill the store must
+far its write got, the checkpoint's files say that one runs. The offers file is loaded into a
+copy of the store that is swapped in (as a large write of the command line is): there the size
+of the copy and its log say how far the load got. After each kill the store must
 open, hold exactly the files committed before the kill (the same counts as an uninterrupted
 ingest had after those files), the next command must name the interrupted file in one line,
 and re-ingesting the files it does not hold must complete it.
@@ -33,7 +35,14 @@ from api.app import create_app
 from api.cli import app
 from api.settings import Settings, get_settings
 from bench.synthetic import write_dataset
-from graph.embedded import JOURNAL_FILE, TORN_WAL_FILE, WAL_FILE, EmbeddedStore
+from graph.embedded import (
+    DATABASE_FILE,
+    JOURNAL_FILE,
+    LOAD_FOLDER,
+    TORN_WAL_FILE,
+    WAL_FILE,
+    EmbeddedStore,
+)
 from graph.errors import StoreUnavailable
 from graph.schema import NodeKind
 from graph.store import Store
@@ -49,12 +58,17 @@ LOG_FRACTIONS = {0: (0.5,), 1: (0.3, 0.7), 2: (0.3, 0.7), 3: (0.1, 0.2, 0.3, 0.5
 RANDOM_KILLS = 3
 MIN_KILLS = 20
 
+#: The child opens the store as the command line does (``exclusive``), with the threshold of a
+#: write aside lowered so that the offers file loads a copy and the three others go in place.
 CHILD = """
 import sys
 from pathlib import Path
+import graph.embedded
 from graph.embedded import EmbeddedStore
 from ingest.pipeline import ingest
-store = EmbeddedStore(Path(sys.argv[1]))
+graph.embedded.ASIDE_ROWS = 5000
+graph.embedded.ASIDE_BYTES_PER_ROW = 10_000_000
+store = EmbeddedStore(Path(sys.argv[1]), exclusive=True)
 store.ensure_schema()
 print("schema", flush=True)
 ingest(store, [Path(sys.argv[2])],
@@ -81,13 +95,16 @@ def _look(folder: Path, writes_started: float | None) -> Moment:
     in_flight = None
     with suppress(OSError, ValueError):  # no journal, or one being renamed into place
         in_flight = Path(json.loads((folder / JOURNAL_FILE).read_text())["description"]).name
-    try:
-        log_size = (folder / WAL_FILE).stat().st_size
-    except OSError:
-        log_size = 0
-    checkpointing = (folder / (WAL_FILE + ".checkpoint")).exists() or (
-        folder / "graph.lbdb.shadow"
-    ).exists()
+    # A write aside grows the copy of the store (and its log) instead of the store's log.
+    places = (folder, folder / LOAD_FOLDER)
+    log_size = 0
+    for name in (WAL_FILE, f"{LOAD_FOLDER}/{DATABASE_FILE}", f"{LOAD_FOLDER}/{WAL_FILE}"):
+        with suppress(OSError):
+            log_size += (folder / name).stat().st_size
+    checkpointing = any(
+        (place / (WAL_FILE + ".checkpoint")).exists() or (place / "graph.lbdb.shadow").exists()
+        for place in places
+    )
     writing_for = time.monotonic() - writes_started if writes_started else 0.0
     return Moment(writing_for, in_flight, log_size, checkpointing)
 
@@ -250,6 +267,7 @@ def test_a_kill_at_any_moment_of_an_ingest_leaves_an_openable_store_reporting_th
 
         store = EmbeddedStore(folder)
         try:
+            assert not (folder / LOAD_FOLDER).exists(), f"{name}: the copy of a load stayed"
             assert store.notices == [], f"{name}: the notice was shown twice"
             files, nodes, edges = _snapshot(store)
             in_flight = run.killed_at.in_flight

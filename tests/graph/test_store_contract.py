@@ -140,6 +140,21 @@ def test_delete_edges_removes_only_those_of_the_given_nodes(store: Store) -> Non
     assert rows == [{"o": "o-2", "c": "c-1"}]
 
 
+def test_delete_edges_spares_the_edges_kept_for_each_node(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.upsert_nodes(NodeKind.ORGANISATION, ORGS)
+        tx.upsert_nodes(NodeKind.COMPETENCE, COMPETENCES[:2])
+        tx.upsert_edges(RelType.NEEDS, NodeKind.ORGANISATION, NodeKind.COMPETENCE,
+                        [{"a": "o-1", "b": "c-0"}, {"a": "o-1", "b": "c-1"},
+                         {"a": "o-2", "b": "c-0"}, {"a": "o-2", "b": "c-1"}])  # fmt: skip
+        tx.delete_edges(RelType.NEEDS, NodeKind.ORGANISATION, NodeKind.COMPETENCE,
+                        ["o-1", "o-2"], from_source=True, keep={"o-1": ["c-1", "c-9"]})  # fmt: skip
+        tx.delete_edges(RelType.NEEDS, NodeKind.ORGANISATION, NodeKind.COMPETENCE,
+                        ["c-1"], from_source=False, keep={"c-1": ["o-1"]})  # fmt: skip
+    rows = store.run("MATCH (o:Organisation)-[:NEEDS]->(c:Competence) RETURN o.id AS o, c.id AS c")
+    assert rows == [{"o": "o-1", "c": "c-1"}]
+
+
 def test_unknown_properties_are_refused_before_any_cypher(store: Store) -> None:
     with pytest.raises(ValueError, match="no properties"), store.transaction() as tx:
         tx.upsert_nodes(

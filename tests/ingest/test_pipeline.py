@@ -203,8 +203,8 @@ def test_a_failure_half_way_through_a_file_leaves_the_store_as_it_was(
     before = _counts(store)
     original = store.transaction
 
-    def failing_transaction(description=None):  # type: ignore[no-untyped-def]
-        context = original(description)
+    def failing_transaction(description=None, **options):  # type: ignore[no-untyped-def]
+        context = original(description, **options)
 
         class Failing:
             def __enter__(self):  # type: ignore[no-untyped-def]
