@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 from api.settings import Settings, get_settings
-from api.stores import analysis_folder, open_store
+from api.stores import ANALYSES_FOLDER, analysis_folder, drop_results_of_other_files, open_store
 from api.terminal import err, friendly, out
 
 #: The analysing process's errors, beside the results it keeps.
 LOG_FILE = "analyse.log"
-#: Which background analysing process the last ingest started (PID and start time).
+#: Which background analysing process the last ingest started (PID and start time), in the
+#: store's analyses folder rather than a database file's: a large write swaps the file.
 PID_FILE = "analysing.pid"
 
 
@@ -79,19 +80,20 @@ def _started_at(pid: int) -> str | None:
     return None if fields[0] == "Z" else fields[19]
 
 
-def stop_stale_analysis(folder: Path) -> int | None:
+def stop_stale_analysis(settings: Settings) -> int | None:
     """Stop the background analysing process an earlier ingest started, if it still runs.
 
     Its revision is stale once a later ingest has written: its results would be dropped when
     kept, and it would take a CPU from the new revision's analyses. Returns the PID stopped.
     A claim it leaves is taken over by the next reader (:mod:`api.cache`).
     """
+    recorded = settings.data_dir / ANALYSES_FOLDER / PID_FILE
     try:
-        pid_text, started = (folder / PID_FILE).read_text(encoding="ascii").split()
+        pid_text, started = recorded.read_text(encoding="ascii").split()
         pid = int(pid_text)
     except (OSError, ValueError):
         return None
-    (folder / PID_FILE).unlink(missing_ok=True)
+    recorded.unlink(missing_ok=True)
     if pid <= 0 or _started_at(pid) != started:
         return None
     os.kill(pid, signal.SIGTERM)
@@ -108,7 +110,7 @@ def analyse_in_background(settings: Settings) -> int | None:
     if folder is None:
         return None
     folder.mkdir(parents=True, exist_ok=True)
-    stop_stale_analysis(folder)
+    stop_stale_analysis(settings)
     with (folder / LOG_FILE).open("w", encoding="utf-8") as log:
         process = subprocess.Popen(  # settings reach it as they reached this process
             [sys.executable, "-m", "api.cli", "analyse"],
@@ -119,17 +121,19 @@ def analyse_in_background(settings: Settings) -> int | None:
         )
     started = _started_at(process.pid)
     if started is not None:
-        (folder / PID_FILE).write_text(f"{process.pid} {started}", encoding="ascii")
+        recorded = settings.data_dir / ANALYSES_FOLDER / PID_FILE
+        recorded.write_text(f"{process.pid} {started}", encoding="ascii")
     return process.pid
 
 
 def after_ingest(settings: Settings, what: AfterIngest) -> None:
     """Run, start or skip the analyses of the revision an ingest wrote, and say so on stderr.
 
-    A background analysing process of an earlier revision is stopped whatever ``what`` says.
+    A background analysing process of an earlier revision is stopped whatever ``what`` says,
+    and results kept for a database file the write replaced are removed.
     """
-    folder = analysis_folder(settings)
-    stopped = stop_stale_analysis(folder) if folder is not None else None
+    stopped = stop_stale_analysis(settings)
+    drop_results_of_other_files(settings)
     if stopped is not None:
         err.print(f"stopped the analyses of the earlier revision (process {stopped})")
     if what is AfterIngest.WAIT:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -79,6 +80,19 @@ def analysis_folder(settings: Settings) -> Path | None:
     except OSError:
         return None
     return settings.data_dir / ANALYSES_FOLDER / f"db-{identity}"
+
+
+def drop_results_of_other_files(settings: Settings) -> None:
+    """Remove results kept for database files that are gone (a large write swaps the file).
+
+    Nothing can read them again: a new file has a new inode, and so a folder of its own.
+    """
+    current = analysis_folder(settings)
+    if current is None:
+        return
+    for folder in current.parent.glob("db-*"):
+        if folder != current and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def review_path(settings: Settings, given: Path | None = None) -> Path:

@@ -17,7 +17,7 @@ import pytest
 
 from api.analyse_cli import PID_FILE
 from api.settings import Settings
-from api.stores import analysis_folder
+from api.stores import ANALYSES_FOLDER, analysis_folder
 from tests.conftest import TINY
 
 
@@ -56,22 +56,20 @@ def member_file(folder: Path, member_id: str) -> Path:
     return path
 
 
-def recorded_folder(data_dir: Path) -> Path:
+def ingested_pid_file(data_dir: Path) -> Path:
+    """Where an ingest records its analysing process, once the store holds the tiny data."""
     skillgraph(["ingest", "--analyses", "skip", str(TINY)], data_dir)
-    folder = analysis_folder(Settings(data_dir=data_dir))
-    assert folder is not None
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    recorded = data_dir / ANALYSES_FOLDER / PID_FILE
+    recorded.parent.mkdir(parents=True, exist_ok=True)
+    return recorded
 
 
 def test_the_next_ingest_stops_the_analyses_of_the_earlier_revision(
     tmp_path: Path, long_process: subprocess.Popen[bytes]
 ) -> None:
     data_dir = tmp_path / "graph"
-    folder = recorded_folder(data_dir)
-    (folder / PID_FILE).write_text(
-        f"{long_process.pid} {start_time(long_process.pid)}", encoding="ascii"
-    )
+    recorded = ingested_pid_file(data_dir)
+    recorded.write_text(f"{long_process.pid} {start_time(long_process.pid)}", encoding="ascii")
     done = skillgraph(
         ["ingest", "--analyses", "skip", str(member_file(tmp_path / "late", "m-late"))], data_dir
     )
@@ -79,16 +77,16 @@ def test_the_next_ingest_stops_the_analyses_of_the_earlier_revision(
     assert f"stopped the analyses of the earlier revision (process {long_process.pid})" in (
         done.stderr
     )
-    assert not (folder / PID_FILE).exists()
+    assert not recorded.exists()
 
 
 def test_a_recorded_pid_now_held_by_another_process_is_left_alone(
     tmp_path: Path, long_process: subprocess.Popen[bytes]
 ) -> None:
     data_dir = tmp_path / "graph"
-    folder = recorded_folder(data_dir)
+    recorded = ingested_pid_file(data_dir)
     other_start = str(int(start_time(long_process.pid)) - 1)  # the PID's earlier holder
-    (folder / PID_FILE).write_text(f"{long_process.pid} {other_start}", encoding="ascii")
+    recorded.write_text(f"{long_process.pid} {other_start}", encoding="ascii")
     done = skillgraph(
         ["ingest", "--analyses", "skip", str(member_file(tmp_path / "late", "m-late"))], data_dir
     )
@@ -100,10 +98,8 @@ def test_an_ingest_that_writes_nothing_leaves_the_analysing_process_at_work(
     tmp_path: Path, long_process: subprocess.Popen[bytes]
 ) -> None:
     data_dir = tmp_path / "graph"
-    folder = recorded_folder(data_dir)
-    (folder / PID_FILE).write_text(
-        f"{long_process.pid} {start_time(long_process.pid)}", encoding="ascii"
-    )
+    recorded = ingested_pid_file(data_dir)
+    recorded.write_text(f"{long_process.pid} {start_time(long_process.pid)}", encoding="ascii")
     rejected = tmp_path / "bad" / "members.csv"
     rejected.parent.mkdir()
     rejected.write_text(
@@ -114,7 +110,7 @@ def test_an_ingest_that_writes_nothing_leaves_the_analysing_process_at_work(
     done = skillgraph(["ingest", str(rejected)], data_dir, succeeds=False)
     assert "nothing written" in done.stdout + done.stderr
     assert long_process.poll() is None
-    assert (folder / PID_FILE).exists()
+    assert recorded.exists()
 
 
 def test_a_background_ingest_records_the_process_it_starts(tmp_path: Path) -> None:
@@ -122,10 +118,25 @@ def test_a_background_ingest_records_the_process_it_starts(tmp_path: Path) -> No
     done = skillgraph(["ingest", "--analyses", "background", str(TINY)], data_dir)
     found = re.search(r"\(process (\d+)\)", done.stderr)
     assert found, done.stderr
-    folder = analysis_folder(Settings(data_dir=data_dir))
-    assert folder is not None
-    recorded_pid, _ = (folder / PID_FILE).read_text(encoding="ascii").split()
+    recorded = data_dir / ANALYSES_FOLDER / PID_FILE
+    recorded_pid, _ = recorded.read_text(encoding="ascii").split()
     assert recorded_pid == found.group(1)
     skillgraph(["ingest", "--analyses", "skip", str(member_file(tmp_path / "late", "m-x"))],
                data_dir)  # fmt: skip
-    assert not (folder / PID_FILE).exists()
+    assert not recorded.exists()
+
+
+def test_results_kept_for_a_replaced_database_file_are_removed_by_the_next_write(
+    tmp_path: Path,
+) -> None:
+    data_dir = tmp_path / "graph"
+    skillgraph(["ingest", "--analyses", "wait", str(TINY)], data_dir)
+    current = analysis_folder(Settings(data_dir=data_dir))
+    assert current is not None and any(current.iterdir())
+    replaced = current.parent / "db-1"  # a file a large write swapped out had another inode
+    replaced.mkdir()
+    (replaced / "fragmentation.json").write_text("{}", encoding="utf-8")
+    skillgraph(["ingest", "--analyses", "skip", str(member_file(tmp_path / "late", "m-y"))],
+               data_dir)  # fmt: skip
+    assert not replaced.exists()
+    assert current.exists()
