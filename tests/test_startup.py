@@ -18,6 +18,7 @@ from api.cache import RevisionCache, process_runs
 from api.settings import Settings
 from api.stores import analysis_folder
 from graph.embedded import EmbeddedStore
+from tests.commands import ENTRY_POINT, run_cli, write_member
 from tests.conftest import TINY
 
 #: Libraries that take most of a second or more to import, each used by a few commands only.
@@ -28,7 +29,6 @@ HEAVY = frozenset(
 #: Lighter libraries a command that does not use them does not import either (YAML is read
 #: by a poll ingest only).
 UNUSED_AT_START = frozenset({"yaml"})
-ENTRY_POINT = Path(sys.executable).with_name("skillgraph")
 _IMPORTED = re.compile(r"^import time:\s+\d+ \|\s+\d+ \|\s*([\w.]+)$", re.MULTILINE)
 
 
@@ -66,15 +66,6 @@ def test_an_analysis_command_still_imports_what_it_uses(tmp_path: Path) -> None:
     assert {"networkx", "numpy"} <= imported
 
 
-def run_cli(args: list[str], data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SKILLGRAPH_DATA_DIR": str(data_dir), "SKILLGRAPH_STORE": "embedded"}
-    done = subprocess.run(
-        [str(ENTRY_POINT), *args], capture_output=True, text=True, env=env, timeout=300
-    )
-    assert done.returncode == 0, done.stdout + done.stderr[-2000:]
-    return done
-
-
 def reader(data_dir: Path) -> tuple[EmbeddedStore, RevisionCache]:
     """A new reader of the store, as a server started after the ingest opens it."""
     store = EmbeddedStore(data_dir, read_only=True)
@@ -95,16 +86,6 @@ def defaults(cache: RevisionCache, store: EmbeddedStore) -> dict[str, Any]:
         "fragmentation": fragmentation_of(cache),
         "priorities": priorities_of(cache, store),
     }
-
-
-def write_member(path: Path, member_id: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        "id,name,type,country,city,website,expertise,needs,joined\n"
-        f"{member_id},Isolated Newcomer Ltd,supplier,IE,Cork,,,,2026-01-01\n",
-        encoding="utf-8",
-    )
-    return path
 
 
 def test_an_ingest_that_waits_keeps_the_analyses_a_new_reader_serves(tmp_path: Path) -> None:
