@@ -14,7 +14,6 @@ for it instead of computing it a second time on the same CPUs.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import importlib
 import json
@@ -31,6 +30,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from graph.collector import bring_back, set_aside
 from graph.network import LocalEngine, NetworkEngine
 from graph.store import Store
 
@@ -203,7 +203,7 @@ class RevisionCache:
         if projection_dropped:
             # The projection's cached edge views refer back to it, a cycle that only a full
             # collection frees: the old graph would otherwise stay beside the next one.
-            gc.collect()
+            bring_back()
         return revision
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
@@ -251,7 +251,12 @@ class RevisionCache:
         """The NetworkX projection of the current revision."""
         from queries.projection import project
 
-        return self.get("projection", lambda: project(self._store))
+        def resident() -> nx.MultiDiGraph:
+            graph = project(self._store)
+            set_aside()  # it stays while the analyses run (graph/collector.py)
+            return graph
+
+        return self.get("projection", resident)
 
 
 def _revision_of(path: Path) -> int:

@@ -8,7 +8,6 @@ read from, and kept in, the folder beside the store that the server uses
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -25,8 +24,6 @@ from graph.model import OrganisationType
 from queries.thresholds import DEFAULT_MIN_SCORE
 
 if TYPE_CHECKING:
-    import networkx as nx
-
     from api.cache import RevisionCache
     from graph.store import Store
 
@@ -60,19 +57,6 @@ def _kept() -> Iterator[tuple[RevisionCache, Store]]:
         )
 
 
-def _resident(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """The projection, moved out of the cyclic collector's reach for the rest of the command.
-
-    The analyses create millions of containers while the graph's millions are resident, and
-    every full collection walked all of them: a third to a half of some analyses' time at
-    100,000 offers (bench/versus.py). The graph holds no reference cycles, and its objects
-    are still freed by reference counting when the command drops it.
-    """
-    gc.collect()
-    gc.freeze()
-    return graph
-
-
 def _emit(result: BaseModel, as_json: bool) -> None:
     if as_json:
         out.print_json(result.model_dump_json())
@@ -99,7 +83,6 @@ def whole_report(
     from queries.bundle import all_analyses
     from queries.decisions import read_decisions
     from queries.priorities import unclassified_in_latest_poll
-    from queries.projection import project
     from viz.charts import report_charts
     from viz.report import html_report, markdown_report
 
@@ -113,7 +96,7 @@ def whole_report(
         bundle = cache.get(
             ("analysis", "report"),
             lambda: all_analyses(
-                _resident(project(store)),
+                cache.graph(),
                 unclassified_answers=unclassified_in_latest_poll(store),
                 decisions=read_decisions(store),
                 engine=cache.engine,
