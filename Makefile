@@ -62,12 +62,12 @@ compose:
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy graph ingest queries api viz
+	$(BIN)/mypy graph ingest queries api viz bench
 
 ## test: install everything the suite needs, then run all of it
 test: setup browser cypher-linter axe neo4j compose
 	$(BIN)/ruff check .
-	$(BIN)/mypy graph ingest queries api viz
+	$(BIN)/mypy graph ingest queries api viz bench
 	$(BIN)/python -m pytest
 
 ## bench: every benchmark (figures in docs/benchmarks.md); wrk from Debian's packages if possible

@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,7 @@ def measure(folders: list[Path]) -> dict[str, Any]:
     from ingest.report import FileReport
     from ingest.review import ReviewBook
 
+    paused: Callable[[], contextlib.AbstractContextManager[Any]]
     try:  # resolved as the pipeline resolves, with the collector paused where it pauses it
         from graph.collector import collector_paused as paused
     except ImportError:

@@ -157,7 +157,9 @@ def report_stages(store_dir: Path, *, sizes: bool, trace: bool) -> None:
     bundle = _analyses(stages, store, sizes)
     stages.run("graph freed", gc.collect)
     charts = stages.run("charts", lambda: report_charts(bundle))
-    markdown = stages.run("markdown", lambda: markdown_report(bundle, charts=dict.fromkeys(charts)))
+    markdown = stages.run(
+        "markdown", lambda: markdown_report(bundle, charts={name: f"{name}.svg" for name in charts})
+    )
     stages.run("html", lambda: len(html_report(markdown, images=charts)))
     store.close()
     print(f"  peak RSS of the run: {max(peak for *_, peak in stages.rows):,.0f} MB")

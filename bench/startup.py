@@ -33,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -121,8 +121,11 @@ def in_process(store_dir: Path, analysis: str) -> tuple[dict[str, Any], float, f
     from api.cache import RevisionCache
     from graph.embedded import EmbeddedStore
 
-    of = {"duplicates": duplicates_of, "gaps": gaps_of, "fragmentation": fragmentation_of,
-          "overlaps": overlaps_of}[analysis]  # fmt: skip
+    analyses: dict[str, Callable[[RevisionCache], Any]] = {
+        "duplicates": duplicates_of, "gaps": gaps_of, "fragmentation": fragmentation_of,
+        "overlaps": overlaps_of,
+    }  # fmt: skip
+    of = analyses[analysis]
     store = EmbeddedStore(store_dir, read_only=True)
     try:
         cache = RevisionCache(store)  # in memory only: nothing kept is read
