@@ -160,18 +160,20 @@ def _char_grams(word: str) -> list[str]:
 
 
 def _token_rows(
-    documents: Iterable[Sequence[str]], terms: Callable[[str], Iterable[str]]
-) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    documents: Iterable[Sequence[str]], *terms: Callable[[str], Iterable[str]]
+) -> tuple[sp.csr_matrix, list[sp.csr_matrix]]:
     """Documents as rows of distinct tokens, and tokens as rows of terms (0/1 matrices).
 
-    Each distinct token's terms are worked out once. Documents are taken
-    :data:`DOCUMENT_CHUNK` at a time, so that only one chunk's tokens are held as strings;
-    Arrow numbers a chunk's tokens, so that only its distinct tokens are looked at in Python.
-    Terms are numbered in the order met.
+    One tokens' matrix per function in ``terms``, each with a vocabulary of its own. Each
+    distinct token's terms are worked out once. Documents are taken :data:`DOCUMENT_CHUNK`
+    at a time, so that only one chunk's tokens are held as strings; Arrow numbers a chunk's
+    tokens, so that only its distinct tokens are looked at in Python. Terms are numbered in
+    the order met.
     """
-    vocabulary: dict[str, int] = {}
+    vocabularies: list[dict[str, int]] = [{} for _ in terms]
     token_ids: dict[str, int] = {}
-    token_terms: list[list[int]] = []
+    token_terms: list[list[list[int]]] = [[] for _ in terms]
+    tokens_seen = 0
     parts: list[sp.csr_matrix] = []
     documents = iter(documents)
     while chunk := list(islice(documents, DOCUMENT_CHUNK)):
@@ -180,28 +182,31 @@ def _token_rows(
         for position, token in enumerate(encoded.dictionary.to_pylist()):
             found = token_ids.get(token)
             if found is None:
-                found = token_ids[token] = len(token_terms)
-                token_terms.append(
-                    [vocabulary.setdefault(t, len(vocabulary)) for t in terms(token)]
-                )
+                found = token_ids[token] = tokens_seen
+                tokens_seen += 1
+                for vocabulary, rows, of in zip(vocabularies, token_terms, terms, strict=True):
+                    rows.append([vocabulary.setdefault(t, len(vocabulary)) for t in of(token)])
             local[position] = found
         indptr = np.zeros(len(chunk) + 1, dtype=np.int64)
         np.cumsum([len(tokens) for tokens in chunk], out=indptr[1:])
         indices = local[encoded.indices.to_numpy(zero_copy_only=False)]
         part = sp.csr_matrix(
             (np.ones(len(indices), dtype=np.float32), indices, indptr),
-            shape=(len(chunk), len(token_terms)),
+            shape=(len(chunk), tokens_seen),
         )
         part.sum_duplicates()
         parts.append(part)
     for part in parts:
-        part.resize(part.shape[0], len(token_terms))
+        part.resize(part.shape[0], tokens_seen)
     documents_tokens = (
         sp.vstack(parts, format="csr", dtype=np.float32)
         if parts
         else sp.csr_matrix((0, 0), dtype=np.float32)
     )
-    return documents_tokens, _incidence(token_terms, len(vocabulary))
+    return documents_tokens, [
+        _incidence(rows, len(vocabulary))
+        for rows, vocabulary in zip(token_terms, vocabularies, strict=True)
+    ]
 
 
 def _normalised(documents_tokens: sp.csr_matrix, tokens_terms: sp.csr_matrix) -> sp.csr_matrix:
@@ -224,7 +229,8 @@ def _binary_rows(
     its per-token analyser calls: the documents' terms are the sparse product of documents'
     tokens and tokens' terms.
     """
-    return _normalised(*_token_rows(documents, terms))
+    documents_tokens, (tokens_terms,) = _token_rows(documents, terms)
+    return _normalised(documents_tokens, tokens_terms)
 
 
 @dataclass(frozen=True)
@@ -267,14 +273,22 @@ def _text_vectors(texts: Sequence[str]) -> TextVectors:
     Binary term presence without IDF: on the sample, IDF over-weights the rare topical
     words that unrelated offers on the same competence share (see the docs).
     """
-    plain = [_strip_accents(text) for text in texts]
     stop_words = english_stop_words()
-    chars = _token_rows((text.split() for text in plain), _char_grams)
-    words = _token_rows(
-        (_WORD.findall(text) for text in plain),
-        lambda word: () if word in stop_words else (word,),
+
+    def words(token: str) -> list[str]:
+        return [word for word in _WORD.findall(token) if word not in stop_words]
+
+    # A word never spans white space: the words of each distinct white-space token are found
+    # once, and both parts share the documents' tokens.
+    documents_tokens, (tokens_chars, tokens_words) = _token_rows(
+        (_strip_accents(text).split() for text in texts), _char_grams, words
     )
-    return TextVectors(((*chars, math.sqrt(0.5)), (*words, math.sqrt(0.5))))
+    return TextVectors(
+        (
+            (documents_tokens, tokens_chars, math.sqrt(0.5)),
+            (documents_tokens, tokens_words, math.sqrt(0.5)),
+        )
+    )
 
 
 def _multi_hot(sets: Sequence[frozenset[str]]) -> sp.csr_matrix:
