@@ -235,27 +235,78 @@ def _binary_rows(
 
 @dataclass(frozen=True)
 class TextVectors:
-    """Documents' text vectors, kept as their tokens: rows are built when taken.
+    """Documents' text vectors, kept as each row's sorted columns: rows are built when taken.
 
-    A document keeps one entry per distinct word instead of one per character 4-gram;
-    ``vectors[rows]`` equals those rows of the whole matrix, so every product is unchanged.
+    Every value of one part of a row is the same (binary terms, L2-normalised, weighted), so
+    a row needs only its columns (as small unsigned integers) and, per part, its count and
+    value; ``vectors[rows]`` equals those rows of the whole matrix, so every product is
+    unchanged.
     """
 
-    #: Per part: documents' tokens, tokens' terms, and the part's weight.
-    parts: tuple[tuple[sp.csr_matrix, sp.csr_matrix, float], ...]
+    #: Where each document's columns start in :attr:`columns`.
+    indptr: np.ndarray
+    #: Each document's columns, sorted: the first part's, then the next part's.
+    columns: np.ndarray
+    #: Per document and part: how many terms, and the value of each.
+    counts: np.ndarray
+    values: np.ndarray
+    #: Terms of all parts.
+    width: int
 
     @property
     def shape(self) -> tuple[int, int]:
         """Documents, and terms of all parts."""
-        documents = self.parts[0][0].shape[0] if self.parts else 0
-        return documents, sum(terms.shape[1] for _, terms, _ in self.parts)
+        return len(self.indptr) - 1, self.width
 
     def __getitem__(self, rows: np.ndarray | slice | int) -> sp.csr_matrix:
         """The vectors of these documents (CSR, columns sorted in each row)."""
-        return sp.hstack(
-            [weight * _normalised(tokens[rows], terms) for tokens, terms, weight in self.parts],
-            format="csr",
+        taken = np.atleast_1d(np.arange(self.shape[0])[rows])
+        starts = self.indptr[taken]
+        lengths = self.indptr[taken + 1] - starts
+        indptr = np.zeros(len(taken) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        positions = np.arange(indptr[-1]) + np.repeat(starts - indptr[:-1], lengths)
+        data = np.repeat(self.values[taken].ravel(), self.counts[taken].ravel())
+        return sp.csr_matrix(
+            (data, self.columns[positions].astype(np.int32), indptr),
+            shape=(len(taken), self.width),
         )
+
+
+def _sorted_columns(
+    documents_tokens: sp.csr_matrix, parts: Sequence[tuple[sp.csr_matrix, float]]
+) -> TextVectors:
+    """The documents' binary term vectors of each part, L2-normalised and weighted, joined.
+
+    Built :data:`DOCUMENT_CHUNK` documents at a time, so that only one chunk is held as a
+    full sparse matrix.
+    """
+    width = sum(terms.shape[1] for terms, _ in parts)
+    column_type = np.min_scalar_type(max(width - 1, 0))
+    columns, counts = [], []
+    for first in range(0, documents_tokens.shape[0], DOCUMENT_CHUNK):
+        tokens = documents_tokens[first : first + DOCUMENT_CHUNK]
+        matrices = [_normalised(tokens, terms) for terms, _ in parts]
+        columns.append(sp.hstack(matrices, format="csr").indices.astype(column_type))
+        counts.append(np.column_stack([np.diff(matrix.indptr) for matrix in matrices]))
+    every_count = np.concatenate(counts) if counts else np.zeros((0, len(parts)), dtype=np.int64)
+    indptr = np.zeros(len(every_count) + 1, dtype=np.int64)
+    np.cumsum(every_count.sum(axis=1), out=indptr[1:])
+    # The same values as weight * _normalised(...): float32, then scaled in float32.
+    with np.errstate(divide="ignore"):
+        values = np.column_stack(
+            [
+                (1.0 / np.sqrt(every_count[:, part])).astype(np.float32) * weight
+                for part, (_, weight) in enumerate(parts)
+            ]
+        )
+    return TextVectors(
+        indptr=indptr,
+        columns=np.concatenate(columns) if columns else np.zeros(0, dtype=column_type),
+        counts=every_count,
+        values=values.reshape(len(every_count), len(parts)),
+        width=width,
+    )
 
 
 def _incidence(rows: Sequence[Sequence[int]], columns: int) -> sp.csr_matrix:
@@ -283,11 +334,8 @@ def _text_vectors(texts: Sequence[str]) -> TextVectors:
     documents_tokens, (tokens_chars, tokens_words) = _token_rows(
         (_strip_accents(text).split() for text in texts), _char_grams, words
     )
-    return TextVectors(
-        (
-            (documents_tokens, tokens_chars, math.sqrt(0.5)),
-            (documents_tokens, tokens_words, math.sqrt(0.5)),
-        )
+    return _sorted_columns(
+        documents_tokens, ((tokens_chars, math.sqrt(0.5)), (tokens_words, math.sqrt(0.5)))
     )
 
 
