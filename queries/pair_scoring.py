@@ -304,7 +304,7 @@ def _sorted_columns(
         indptr=indptr,
         columns=np.concatenate(columns) if columns else np.zeros(0, dtype=column_type),
         counts=every_count,
-        values=values.reshape(len(every_count), len(parts)),
+        values=values,
         width=width,
     )
 
