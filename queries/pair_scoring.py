@@ -160,18 +160,20 @@ def _char_grams(word: str) -> list[str]:
 
 
 def _token_rows(
-    documents: Iterable[Sequence[str]], terms: Callable[[str], Iterable[str]]
-) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    documents: Iterable[Sequence[str]], *terms: Callable[[str], Iterable[str]]
+) -> tuple[sp.csr_matrix, list[sp.csr_matrix]]:
     """Documents as rows of distinct tokens, and tokens as rows of terms (0/1 matrices).
 
-    Each distinct token's terms are worked out once. Documents are taken
-    :data:`DOCUMENT_CHUNK` at a time, so that only one chunk's tokens are held as strings;
-    Arrow numbers a chunk's tokens, so that only its distinct tokens are looked at in Python.
-    Terms are numbered in the order met.
+    One tokens' matrix per function in ``terms``, each with a vocabulary of its own. Each
+    distinct token's terms are worked out once. Documents are taken :data:`DOCUMENT_CHUNK`
+    at a time, so that only one chunk's tokens are held as strings; Arrow numbers a chunk's
+    tokens, so that only its distinct tokens are looked at in Python. Terms are numbered in
+    the order met.
     """
-    vocabulary: dict[str, int] = {}
+    vocabularies: list[dict[str, int]] = [{} for _ in terms]
     token_ids: dict[str, int] = {}
-    token_terms: list[list[int]] = []
+    token_terms: list[list[list[int]]] = [[] for _ in terms]
+    tokens_seen = 0
     parts: list[sp.csr_matrix] = []
     documents = iter(documents)
     while chunk := list(islice(documents, DOCUMENT_CHUNK)):
@@ -180,28 +182,31 @@ def _token_rows(
         for position, token in enumerate(encoded.dictionary.to_pylist()):
             found = token_ids.get(token)
             if found is None:
-                found = token_ids[token] = len(token_terms)
-                token_terms.append(
-                    [vocabulary.setdefault(t, len(vocabulary)) for t in terms(token)]
-                )
+                found = token_ids[token] = tokens_seen
+                tokens_seen += 1
+                for vocabulary, rows, of in zip(vocabularies, token_terms, terms, strict=True):
+                    rows.append([vocabulary.setdefault(t, len(vocabulary)) for t in of(token)])
             local[position] = found
         indptr = np.zeros(len(chunk) + 1, dtype=np.int64)
         np.cumsum([len(tokens) for tokens in chunk], out=indptr[1:])
         indices = local[encoded.indices.to_numpy(zero_copy_only=False)]
         part = sp.csr_matrix(
             (np.ones(len(indices), dtype=np.float32), indices, indptr),
-            shape=(len(chunk), len(token_terms)),
+            shape=(len(chunk), tokens_seen),
         )
         part.sum_duplicates()
         parts.append(part)
     for part in parts:
-        part.resize(part.shape[0], len(token_terms))
+        part.resize(part.shape[0], tokens_seen)
     documents_tokens = (
         sp.vstack(parts, format="csr", dtype=np.float32)
         if parts
         else sp.csr_matrix((0, 0), dtype=np.float32)
     )
-    return documents_tokens, _incidence(token_terms, len(vocabulary))
+    return documents_tokens, [
+        _incidence(rows, len(vocabulary))
+        for rows, vocabulary in zip(token_terms, vocabularies, strict=True)
+    ]
 
 
 def _normalised(documents_tokens: sp.csr_matrix, tokens_terms: sp.csr_matrix) -> sp.csr_matrix:
@@ -224,32 +229,84 @@ def _binary_rows(
     its per-token analyser calls: the documents' terms are the sparse product of documents'
     tokens and tokens' terms.
     """
-    return _normalised(*_token_rows(documents, terms))
+    documents_tokens, (tokens_terms,) = _token_rows(documents, terms)
+    return _normalised(documents_tokens, tokens_terms)
 
 
 @dataclass(frozen=True)
 class TextVectors:
-    """Documents' text vectors, kept as their tokens: rows are built when taken.
+    """Documents' text vectors, kept as each row's sorted columns: rows are built when taken.
 
-    A document keeps one entry per distinct word instead of one per character 4-gram;
-    ``vectors[rows]`` equals those rows of the whole matrix, so every product is unchanged.
+    Every value of one part of a row is the same (binary terms, L2-normalised, weighted), so
+    a row needs only its columns (as small unsigned integers) and, per part, its count and
+    value; ``vectors[rows]`` equals those rows of the whole matrix, so every product is
+    unchanged.
     """
 
-    #: Per part: documents' tokens, tokens' terms, and the part's weight.
-    parts: tuple[tuple[sp.csr_matrix, sp.csr_matrix, float], ...]
+    #: Where each document's columns start in :attr:`columns`.
+    indptr: np.ndarray
+    #: Each document's columns, sorted: the first part's, then the next part's.
+    columns: np.ndarray
+    #: Per document and part: how many terms, and the value of each.
+    counts: np.ndarray
+    values: np.ndarray
+    #: Terms of all parts.
+    width: int
 
     @property
     def shape(self) -> tuple[int, int]:
         """Documents, and terms of all parts."""
-        documents = self.parts[0][0].shape[0] if self.parts else 0
-        return documents, sum(terms.shape[1] for _, terms, _ in self.parts)
+        return len(self.indptr) - 1, self.width
 
     def __getitem__(self, rows: np.ndarray | slice | int) -> sp.csr_matrix:
         """The vectors of these documents (CSR, columns sorted in each row)."""
-        return sp.hstack(
-            [weight * _normalised(tokens[rows], terms) for tokens, terms, weight in self.parts],
-            format="csr",
+        taken = np.atleast_1d(np.arange(self.shape[0])[rows])
+        starts = self.indptr[taken]
+        lengths = self.indptr[taken + 1] - starts
+        indptr = np.zeros(len(taken) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        positions = np.arange(indptr[-1]) + np.repeat(starts - indptr[:-1], lengths)
+        data = np.repeat(self.values[taken].ravel(), self.counts[taken].ravel())
+        return sp.csr_matrix(
+            (data, self.columns[positions].astype(np.int32), indptr),
+            shape=(len(taken), self.width),
         )
+
+
+def _sorted_columns(
+    documents_tokens: sp.csr_matrix, parts: Sequence[tuple[sp.csr_matrix, float]]
+) -> TextVectors:
+    """The documents' binary term vectors of each part, L2-normalised and weighted, joined.
+
+    Built :data:`DOCUMENT_CHUNK` documents at a time, so that only one chunk is held as a
+    full sparse matrix.
+    """
+    width = sum(terms.shape[1] for terms, _ in parts)
+    column_type = np.min_scalar_type(max(width - 1, 0))
+    columns, counts = [], []
+    for first in range(0, documents_tokens.shape[0], DOCUMENT_CHUNK):
+        tokens = documents_tokens[first : first + DOCUMENT_CHUNK]
+        matrices = [_normalised(tokens, terms) for terms, _ in parts]
+        columns.append(sp.hstack(matrices, format="csr").indices.astype(column_type))
+        counts.append(np.column_stack([np.diff(matrix.indptr) for matrix in matrices]))
+    every_count = np.concatenate(counts) if counts else np.zeros((0, len(parts)), dtype=np.int64)
+    indptr = np.zeros(len(every_count) + 1, dtype=np.int64)
+    np.cumsum(every_count.sum(axis=1), out=indptr[1:])
+    # The same values as weight * _normalised(...): float32, then scaled in float32.
+    with np.errstate(divide="ignore"):
+        values = np.column_stack(
+            [
+                (1.0 / np.sqrt(every_count[:, part])).astype(np.float32) * weight
+                for part, (_, weight) in enumerate(parts)
+            ]
+        )
+    return TextVectors(
+        indptr=indptr,
+        columns=np.concatenate(columns) if columns else np.zeros(0, dtype=column_type),
+        counts=every_count,
+        values=values,
+        width=width,
+    )
 
 
 def _incidence(rows: Sequence[Sequence[int]], columns: int) -> sp.csr_matrix:
@@ -267,14 +324,19 @@ def _text_vectors(texts: Sequence[str]) -> TextVectors:
     Binary term presence without IDF: on the sample, IDF over-weights the rare topical
     words that unrelated offers on the same competence share (see the docs).
     """
-    plain = [_strip_accents(text) for text in texts]
     stop_words = english_stop_words()
-    chars = _token_rows((text.split() for text in plain), _char_grams)
-    words = _token_rows(
-        (_WORD.findall(text) for text in plain),
-        lambda word: () if word in stop_words else (word,),
+
+    def words(token: str) -> list[str]:
+        return [word for word in _WORD.findall(token) if word not in stop_words]
+
+    # A word never spans white space: the words of each distinct white-space token are found
+    # once, and both parts share the documents' tokens.
+    documents_tokens, (tokens_chars, tokens_words) = _token_rows(
+        (_strip_accents(text).split() for text in texts), _char_grams, words
     )
-    return TextVectors(((*chars, math.sqrt(0.5)), (*words, math.sqrt(0.5))))
+    return _sorted_columns(
+        documents_tokens, ((tokens_chars, math.sqrt(0.5)), (tokens_words, math.sqrt(0.5)))
+    )
 
 
 def _multi_hot(sets: Sequence[frozenset[str]]) -> sp.csr_matrix:

@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import fields, replace
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -64,6 +65,13 @@ def _capitals(token: str) -> int:
     return sum(map(str.isupper, token))
 
 
+def _has_digit(text: str) -> bool:
+    # Ten substring searches are faster than a regular expression's scan of the text.
+    if text.isascii():
+        return any(digit in text for digit in "0123456789")
+    return _DIGIT.search(text) is not None
+
+
 def _starts_sentence(text: str, start: int) -> bool:
     position = start - 1
     while position >= 0 and text[position] in _BEFORE_A_WORD:
@@ -71,16 +79,18 @@ def _starts_sentence(text: str, start: int) -> bool:
     return position < 0 or text[position] in _SENTENCE_END
 
 
-def _token_anchors(token: str, *, numbers_only: bool, first: bool) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def _token_anchors(token: str, *, numbers_only: bool, first: bool) -> frozenset[str]:
+    """The anchors of one candidate token (texts repeat their tokens: each is judged once)."""
     if _DIGIT.search(token):
-        return {_fold(_THOUSANDS.sub("", number)) for number in _NUMBER.findall(token)}
+        return frozenset(_fold(_THOUSANDS.sub("", number)) for number in _NUMBER.findall(token))
     if numbers_only:
-        return set()
+        return frozenset()
     if _capitals(token) >= 2:
-        return {_fold(part) for part in _PARTS.split(token) if _capitals(part) >= 2}
+        return frozenset(_fold(part) for part in _PARTS.split(token) if _capitals(part) >= 2)
     if token[0].isupper() and not first:
-        return {_fold(token)}
-    return set()
+        return frozenset((_fold(token),))
+    return frozenset()
 
 
 def anchors(text: str) -> frozenset[str]:
@@ -94,8 +104,12 @@ def anchors(text: str) -> frozenset[str]:
     """
     starts = _WORD_START.findall(text)
     numbers_only = sum(map(str.isupper, starts)) > MAX_CAPITALISED_SHARE * len(starts)
+    has_number = _has_digit(text)
+    if numbers_only and not has_number:
+        return frozenset()
     found: set[str] = set()
-    if not numbers_only:
+    # A norm has a number: without one, the pass over the text is skipped.
+    if has_number and not numbers_only:
         # One pass takes each norm out of the text and keeps it.
         text = _NORM.sub(lambda norm: _keep(found, " ".join(_fold(norm.group(0)).split())), text)
     for match in _CANDIDATE.finditer(text):
