@@ -6,6 +6,10 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+#: Whether :func:`set_aside` moved objects away that :func:`bring_back` has not yet returned
+#: (``gc.get_freeze_count()`` would say so too, but walks every frozen object to count them).
+_aside = [False]
+
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
@@ -19,7 +23,7 @@ def collector_paused() -> Iterator[None]:
     reference cycles to collect; the collector runs again when they are done.
     """
     enabled = gc.isenabled()
-    kept_aside = gc.get_freeze_count() > 0
+    kept_aside = _aside[0]
     gc.disable()
     try:
         yield
@@ -47,9 +51,11 @@ def set_aside() -> None:
     """
     gc.collect()
     gc.freeze()
+    _aside[0] = True
 
 
 def bring_back() -> None:
     """Give the collector back what :func:`set_aside` moved away, and collect its cycles."""
     gc.unfreeze()
+    _aside[0] = False
     gc.collect()
