@@ -14,7 +14,6 @@ markdown-it whole and by :func:`viz.report.render_html`, compared the same way.
 from __future__ import annotations
 
 import argparse
-import gc
 import importlib
 import statistics
 import subprocess
@@ -29,6 +28,7 @@ import networkx as nx
 from pydantic import BaseModel
 
 from bench.ingest import ROOT, SAMPLE_DIR, fresh_embedded
+from graph.collector import bring_back, set_aside
 from graph.embedded import EmbeddedStore
 from ingest.pipeline import ingest
 from queries.projection import project
@@ -58,13 +58,12 @@ def at_revision(module: str, revision: str) -> types.ModuleType:
 def compare(graph: nx.MultiDiGraph, base: Analysis, here: Analysis, repeat: int) -> None:
     """Median wall and CPU seconds of both (run alternately), ratios, and whether they match.
 
-    The resident graph is frozen out of the cyclic collector first (``gc.freeze``), as the
+    The resident graph is set aside from the cyclic collector first (``set_aside``), as the
     report command does after its projection: otherwise whichever call happens to trigger a
     full collection pays for walking the whole graph, and the figures say more about when
     that happened than about the analysis.
     """
-    gc.collect()
-    gc.freeze()
+    set_aside()
     wall: dict[str, list[float]] = {"base": [], "here": []}
     cpu: dict[str, list[float]] = {"base": [], "here": []}
     for _ in range(repeat):
@@ -81,7 +80,7 @@ def compare(graph: nx.MultiDiGraph, base: Analysis, here: Analysis, repeat: int)
         )
     same = base(graph).model_dump_json() == here(graph).model_dump_json()
     print(f"    identical results: {same}")
-    gc.unfreeze()
+    bring_back()
 
 
 def compare_html(markdown: str, repeat: int) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel, Field, computed_field
 
+from graph.collector import collector_paused
 from graph.schema import NodeKind, RelType
 from queries.projection import NodeKey, linked_ids, nodes_of
 
@@ -275,6 +276,7 @@ def _ranked(found: list[Gap]) -> list[Gap]:
     return sorted(found, key=lambda g: (-g.score, -g.demand, g.competence, g.country))
 
 
+@collector_paused()
 def gaps(
     graph: nx.MultiDiGraph,
     *,

@@ -26,6 +26,7 @@ import scipy.sparse as sp
 from pydantic import BaseModel, Field
 from scipy.sparse.csgraph import connected_components
 
+from graph.collector import collector_paused
 from graph.schema import NodeKind, RelType
 from queries.projection import NodeKey, linked_ids, nodes_of
 
@@ -380,6 +381,7 @@ def _rank(overlap: Overlap) -> tuple[int, int, str, str]:
     )
 
 
+@collector_paused()
 def overlaps(
     graph: nx.MultiDiGraph,
     *,
