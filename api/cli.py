@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from pydantic import SecretStr
@@ -20,13 +20,11 @@ from api.terminal import err, friendly, out, store_from, styled
 from api.transfer_cli import export, import_
 from api.viz_cli import viz
 from api.write_key import kept_write_key, key_path
-from ingest.kinds import FileKind
-from ingest.pipeline import ingest as run_ingest
-from ingest.report import IngestReport
+from ingest.kinds import FileKind, SourceFormat
 from ingest.review import ReviewBook, merge_summary
-from ingest.sources import SourceFormat, SourceOptions
-from ingest.sources.poll import load_mapping
-from queries.stats import graph_stats
+
+if TYPE_CHECKING:
+    from ingest.report import IngestReport
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
 
@@ -154,6 +152,10 @@ def ingest(
     ] = None,
 ) -> None:
     """Read canonical files, CORDIS, ESCO, Erasmus+ exports and poll exports."""
+    from ingest.pipeline import ingest as run_ingest
+    from ingest.sources import SourceOptions
+    from ingest.sources.poll import load_mapping
+
     settings = get_settings()
     options = SourceOptions(
         keywords=tuple(keyword or ()),
@@ -259,6 +261,8 @@ def review_reject(
 @friendly
 def stats(as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False) -> None:
     """Count nodes per kind, members, edges per type and sources."""
+    from queries.stats import graph_stats
+
     settings = get_settings()
     with store_from(settings) as store:
         result = graph_stats(store)
@@ -302,6 +306,9 @@ def demo(
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
     """Load the sample data into the store if it is empty, then serve the API."""
+    from ingest.pipeline import ingest as run_ingest
+    from queries.stats import graph_stats
+
     settings = get_settings()
     with store_from(settings) as store:
         if graph_stats(store).nodes["Organisation"] == 0:

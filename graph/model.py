@@ -44,7 +44,8 @@ class PriorityKind(StrEnum):
 class Node(BaseModel):
     """Fields every node carries: its id and the source that last wrote it."""
 
-    model_config = ConfigDict(extra="forbid", use_enum_values=True)
+    # Built on first validation: most commands import the models and validate none, or one.
+    model_config = ConfigDict(extra="forbid", use_enum_values=True, defer_build=True)
 
     id: str = Field(min_length=1)
     source: str | None = None

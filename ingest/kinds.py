@@ -1,4 +1,5 @@
-"""The canonical file kinds: their columns and how a row becomes a record."""
+"""The canonical file kinds: their columns and how a row becomes a record; and the names of
+the published formats."""
 
 from __future__ import annotations
 
@@ -34,6 +35,15 @@ class FileKind(StrEnum):
     COMPETENCES = "competences"
     PRIORITIES = "priorities"
     POLL_RESPONSES = "poll_responses"
+
+
+class SourceFormat(StrEnum):
+    """The published formats ``skillgraph ingest --format`` reads (:mod:`ingest.sources`)."""
+
+    CORDIS = "cordis"
+    ESCO = "esco"
+    ERASMUS = "erasmus"
+    POLL = "poll"
 
 
 #: A row's cells; a parser notes a bad cell in it and goes on to the next.

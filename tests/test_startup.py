@@ -29,11 +29,14 @@ HEAVY = frozenset(
 #: Lighter libraries a command that does not use them does not import either (YAML is read
 #: by a poll ingest only).
 UNUSED_AT_START = frozenset({"yaml"})
+#: What only an ingest reads with: its pipeline, the readers of the published formats and
+#: the fuzzy matching of names.
+INGEST_ONLY = frozenset({"ingest.pipeline", "ingest.sources", "rapidfuzz"})
 _IMPORTED = re.compile(r"^import time:\s+\d+ \|\s+\d+ \|\s*([\w.]+)$", re.MULTILINE)
 
 
-def imported_packages(args: list[str], data_dir: Path) -> set[str]:
-    """The top-level packages ``skillgraph ARGS`` imports, as ``python -X importtime`` lists them."""
+def imported_modules(args: list[str], data_dir: Path) -> set[str]:
+    """The modules ``skillgraph ARGS`` imports, as ``python -X importtime`` lists them."""
     env = {**os.environ, "SKILLGRAPH_DATA_DIR": str(data_dir), "SKILLGRAPH_STORE": "embedded",
            "SKILLGRAPH_ANALYSES_AFTER_INGEST": "skip"}  # fmt: skip
     done = subprocess.run(
@@ -44,7 +47,12 @@ def imported_packages(args: list[str], data_dir: Path) -> set[str]:
         timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
-    return {name.split(".")[0] for name in _IMPORTED.findall(done.stderr)}
+    return set(_IMPORTED.findall(done.stderr))
+
+
+def imported_packages(args: list[str], data_dir: Path) -> set[str]:
+    """The top-level packages of :func:`imported_modules`."""
+    return {name.split(".")[0] for name in imported_modules(args, data_dir)}
 
 
 @pytest.mark.parametrize(
@@ -59,6 +67,20 @@ def test_a_command_that_does_not_analyse_imports_no_heavy_library(
     assert "typer" in imported and "api" in imported  # the listing is read correctly
     assert imported & HEAVY == set()
     assert imported & UNUSED_AT_START == set()
+
+
+@pytest.mark.parametrize(
+    "args", [["ingest", "--help"], ["stats"], ["--help"]], ids=["ingest --help", "stats", "--help"]
+)
+def test_a_command_that_does_not_ingest_imports_no_reader(args: list[str], tmp_path: Path) -> None:
+    imported = imported_modules(args, tmp_path)
+    assert "api.cli" in imported  # the listing is read correctly
+    assert imported & INGEST_ONLY == set()
+
+
+def test_an_ingest_still_imports_its_readers(tmp_path: Path) -> None:
+    imported = imported_modules(["ingest", str(TINY / "members.csv")], tmp_path)
+    assert imported >= INGEST_ONLY  # what the test above looks for is what an ingest uses
 
 
 def test_an_analysis_command_still_imports_what_it_uses(tmp_path: Path) -> None:

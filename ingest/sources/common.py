@@ -6,13 +6,13 @@ import fnmatch
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from graph.schema import NodeKind, RelType, model_for
+from ingest.kinds import SourceFormat
 from ingest.normalise import fold
 from ingest.records import CellError, PollAnswer, Record, RowError, validation_problems
 from ingest.report import Rejection, rejections
@@ -20,15 +20,6 @@ from ingest.tables import ReadLimits, Table
 
 if TYPE_CHECKING:
     from ingest.sources.poll import PollMapping
-
-
-class SourceFormat(StrEnum):
-    """The published formats ``skillgraph ingest --format`` reads."""
-
-    CORDIS = "cordis"
-    ESCO = "esco"
-    ERASMUS = "erasmus"
-    POLL = "poll"
 
 
 @dataclass(frozen=True)

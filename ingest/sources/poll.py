@@ -68,7 +68,8 @@ _POSITION = re.compile(r"^(.*\S)\s+#(\d+)$")
 class PollMapping(BaseModel):
     """Which column of a poll export is what, and which question is which kind."""
 
-    model_config = {"extra": "forbid"}
+    # Built on first validation: only an ingest with a mapping file validates one.
+    model_config = {"extra": "forbid", "defer_build": True}
 
     preset: Literal["google-forms", "microsoft-forms", "surveymonkey", "limesurvey"] | None = None
     layout: Literal["wide", "long"] = "wide"
