@@ -27,7 +27,7 @@ from graph.network import (
     top_brokers,
 )
 from graph.schema import NodeKind, RelType
-from queries.projection import key, linked_ids, nodes_of
+from queries.projection import NodeKey, key, linked_ids, nodes_of
 
 #: Seed of the Louvain community detection, fixed so that a report is reproducible.
 LOUVAIN_SEED = 20260115
@@ -36,6 +36,15 @@ LOUVAIN_SEED = 20260115
 COLLABORATION = SharedLinks(
     NodeKind.ORGANISATION, RelType.PARTICIPATES_IN, NodeKind.PROJECT, flag="member"
 )
+
+#: What the network and the workers on each competence are read from, in one pass.
+_LINKS = {
+    RelType.HAS_EXPERTISE: True,
+    RelType.TEACHES: True,
+    RelType.TARGETS: True,
+    RelType.PROVIDES: True,
+    COLLABORATION.rel: True,
+}
 
 
 class Broker(BaseModel):
@@ -84,8 +93,13 @@ def collaboration_network(graph: nx.MultiDiGraph) -> nx.Graph:
     Nodes are plain organisation ids with ``name`` and ``member``; nodes and edges are added
     in sorted order so that order-dependent algorithms (Louvain) give the same result.
     """
+    return _network(graph, linked_ids(graph, {COLLABORATION.rel: True})[COLLABORATION.rel])
+
+
+def _network(graph: nx.MultiDiGraph, participants: dict[NodeKey, set[str]]) -> nx.Graph:
+    """The collaboration network of :func:`collaboration_network` from each project's
+    participants."""
     links = COLLABORATION
-    participants = linked_ids(graph, {links.rel: True})[links.rel]
     in_projects = set().union(*participants.values())
     weights: dict[tuple[str, str], int] = defaultdict(int)
     for orgs in participants.values():
@@ -130,18 +144,8 @@ def _brokers(
     return brokers
 
 
-def _workers_by_competence(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
+def _workers_by_competence(linked: dict[RelType, dict[NodeKey, set[str]]]) -> dict[str, set[str]]:
     """Organisations that have expertise in, teach, or run a project on each competence."""
-    linked = linked_ids(
-        graph,
-        {
-            RelType.HAS_EXPERTISE: True,
-            RelType.TEACHES: True,
-            RelType.TARGETS: True,
-            RelType.PROVIDES: True,
-            RelType.PARTICIPATES_IN: True,
-        },
-    )
     none: set[str] = set()
     workers: dict[str, set[str]] = defaultdict(set)
     for competence, orgs in linked[RelType.HAS_EXPERTISE].items():
@@ -158,7 +162,9 @@ def _workers_by_competence(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
 
 
 def _competence_fragmentation(
-    graph: nx.MultiDiGraph, components: list[list[str]]
+    graph: nx.MultiDiGraph,
+    linked: dict[RelType, dict[NodeKey, set[str]]],
+    components: list[list[str]],
 ) -> list[CompetenceFragmentation]:
     """Per competence: the network components its organisations fall into."""
     component_of = {org: i for i, members in enumerate(components) for org in members}
@@ -166,7 +172,7 @@ def _competence_fragmentation(
         node[1]: data.get("label", node[1]) for node, data in nodes_of(graph, NodeKind.COMPETENCE)
     }
     entries = []
-    for competence, orgs in _workers_by_competence(graph).items():
+    for competence, orgs in _workers_by_competence(linked).items():
         groups: dict[int | str, list[str]] = defaultdict(list)
         for org in orgs:
             # An organisation outside the network (a non-member in no project) is its own group.
@@ -209,7 +215,8 @@ def fragmentation(
     >>> report = fragmentation(project(store))  # doctest: +SKIP
     >>> report.components, report.fragmentation_index  # doctest: +SKIP
     """
-    network = collaboration_network(graph)
+    linked = linked_ids(graph, _LINKS)
+    network = _network(graph, linked[COLLABORATION.rel])
     found = (engine or LocalEngine()).analyse(
         network, COLLABORATION, seed=LOUVAIN_SEED, top=top_brokers
     )
@@ -232,5 +239,5 @@ def fragmentation(
         fragmentation_index=round(
             _unreachable_share([len(members.intersection(c)) for c in components]), 6
         ),
-        competence_fragmentation=_competence_fragmentation(graph, components),
+        competence_fragmentation=_competence_fragmentation(graph, linked, components),
     )

@@ -208,12 +208,19 @@ def linked_ids(
     source ids), False by their sources (holding target ids).
     """
     found: dict[RelType, dict[NodeKey, set[str]]] = {rel: {} for rel in rels}
-    for source, target, rel in graph.edges(keys=True):
-        incoming = rels.get(rel)
-        if incoming is None:
+    # Only nodes of a kind the types start from have such edges. Reading the adjacency
+    # directly rather than through ``edges()`` gives the same order in less time.
+    kinds = {src for rel in rels for src, _ in RELATIONSHIPS[rel].endpoints}
+    for source, neighbours in graph._succ.items():
+        if source[0] not in kinds:
             continue
-        node, other = (target, source) if incoming else (source, target)
-        found[rel].setdefault(node, set()).add(other[1])
+        for target, keydict in neighbours.items():
+            for rel in keydict:
+                incoming = rels.get(rel)
+                if incoming is None:
+                    continue
+                node, other = (target, source) if incoming else (source, target)
+                found[rel].setdefault(node, set()).add(other[1])
     return found
 
 
