@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -76,14 +76,33 @@ def _choice(cells: Cells, column: str, allowed: type[StrEnum]) -> str | None:
     return value
 
 
-def _countries(
-    cells: Cells, column: str, rel: RelType, parts: list[str] | None = None
-) -> list[Reference]:
-    """References to the countries of a list cell (``parts``: its items, when split already)."""
-    if parts is None:
-        parts = values.items(cells.get(column, ""))
-    codes = [_cell(cells, column, values.country, item) for item in parts]
-    return Reference.each(column, codes, Target.COUNTRY, rel)
+# Cached per distinct cell: a file names the same providers, countries and sets of
+# competences on many rows, and a reference is a tuple, so the rows that name the same
+# cell share its references. A cell with a bad item raises, and what raises is not cached.
+@lru_cache(maxsize=1 << 16)
+def _item_links(
+    column: str,
+    cell: str,
+    target: Target,
+    rel: RelType,
+    outgoing: bool,
+    properties: tuple[tuple[str, Any], ...],
+) -> tuple[Reference, ...]:
+    parts = values.items(cell)
+    if target is Target.COUNTRY:
+        parts = [values.country(item) for item in parts]
+    return tuple(Reference.each(column, parts, target, rel, outgoing=outgoing,
+                                properties=properties))  # fmt: skip
+
+
+def _countries(cells: Cells, column: str, rel: RelType) -> list[Reference]:
+    """References to the countries of a list cell; each bad item is noted in ``cells``."""
+    cell = cells.get(column, "")
+    try:
+        return list(_item_links(column, cell, Target.COUNTRY, rel, True, ()))
+    except ValueError:
+        codes = [_cell(cells, column, values.country, item) for item in values.items(cell)]
+        return Reference.each(column, codes, Target.COUNTRY, rel)
 
 
 def _links(
@@ -91,15 +110,12 @@ def _links(
     column: str,
     target: Target,
     rel: RelType,
-    parts: list[str] | None = None,
     *,
     outgoing: bool = True,
     properties: tuple[tuple[str, Any], ...] = (),
 ) -> list[Reference]:
-    """References to the items of a list cell (``parts``: its items, when split already)."""
-    if parts is None:
-        parts = values.items(cells.get(column, ""))
-    return Reference.each(column, parts, target, rel, outgoing=outgoing, properties=properties)
+    """References to the items of a list cell."""
+    return list(_item_links(column, cells.get(column, ""), target, rel, outgoing, properties))
 
 
 def _member(cells: Cells) -> tuple[dict[str, Any], list[Reference]]:
@@ -155,15 +171,14 @@ def _offer(cells: Cells) -> tuple[dict[str, Any], list[Reference]]:
         "end": _cell(cells, "end", values.iso_date),
         "url": values.text(cells.get("url", "")),
     }
-    competences = values.items(cells.get("competences", ""))
-    countries = values.items(cells.get("countries", ""))
-    if not competences:
+    teaches = _links(cells, "competences", Target.COMPETENCE, RelType.TEACHES)
+    if not teaches:
         cells.refuse(CellError("competences", "is empty; an offer teaches at least one competence"))
-    if not countries:
+    if not values.items(cells.get("countries", "")):
         cells.refuse(CellError("countries", "is empty; an offer is given in at least one country"))
     refs = _links(cells, "provider", Target.ORGANISATION, RelType.PROVIDES, outgoing=False)
-    refs += _links(cells, "competences", Target.COMPETENCE, RelType.TEACHES, competences)
-    refs += _countries(cells, "countries", RelType.ACTIVE_IN, countries)
+    refs += teaches
+    refs += _countries(cells, "countries", RelType.ACTIVE_IN)
     refs += _links(cells, "priorities", Target.PRIORITY, RelType.ADDRESSES)
     return fields, refs
 
