@@ -95,6 +95,12 @@ def _item_links(
                                 properties=properties))  # fmt: skip
 
 
+def forget_cells() -> None:
+    """Drop the references kept per distinct cell: a long-running server would otherwise
+    keep cells of every file it read, where one file's are all the next one can use."""
+    _item_links.cache_clear()
+
+
 def _countries(cells: Cells, column: str, rel: RelType) -> list[Reference]:
     """References to the countries of a list cell; each bad item is noted in ``cells``."""
     cell = cells.get(column, "")

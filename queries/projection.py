@@ -209,9 +209,9 @@ def linked_ids(
     """
     found: dict[RelType, dict[NodeKey, set[str]]] = {rel: {} for rel in rels}
     # Only nodes of a kind the types start from have such edges. Reading the adjacency
-    # directly rather than through ``edges()`` gives the same order in less time.
+    # rather than through ``edges()`` gives the same order in less time.
     kinds = {src for rel in rels for src, _ in RELATIONSHIPS[rel].endpoints}
-    for source, neighbours in graph._succ.items():
+    for source, neighbours in graph.adjacency():
         if source[0] not in kinds:
             continue
         for target, keydict in neighbours.items():

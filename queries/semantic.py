@@ -149,7 +149,11 @@ def anchor_vectors(sets: Sequence[frozenset[str]]) -> sp.csr_matrix:
 
 def item_anchors(features: Features) -> list[frozenset[str]]:
     """The anchors of each item's title and description."""
-    return [text_anchors(item.title, item.description) for item in features.items]
+    found = [text_anchors(item.title, item.description) for item in features.items]
+    # The tokens judged are these texts' alone: a server analysing revision after revision
+    # would otherwise keep the last 65,536 tokens of its texts, however long each is.
+    _token_anchors.cache_clear()
+    return found
 
 
 def text_anchors(title: str, description: str) -> frozenset[str]:

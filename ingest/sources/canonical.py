@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ingest.fields import field_checks
-from ingest.kinds import SPECS, FileKind, build_record
+from ingest.kinds import SPECS, FileKind, build_record, forget_cells
 from ingest.records import CellError, PollAnswer, RowError
 from ingest.report import Rejection
 from ingest.sources.common import Layout, Reader, SourceOptions, SourceRead
@@ -57,6 +57,7 @@ def _reader(kind: FileKind) -> Reader:
         result = SourceRead()
         seen: dict[str, int] = {}
         checks = field_checks(spec.node) if spec.node is not None else None
+        forget_cells()  # what is kept is this file's cells at most
         for row in table.rows:
             try:
                 if kind is FileKind.POLL_RESPONSES:
