@@ -51,10 +51,22 @@ _SENTENCE_END = frozenset(".:;!?")
 _BEFORE_A_WORD = " \t\n\"'(\u00ab\u201c\u2013-"
 #: The first letter of each word (to tell a title-case text).
 _WORD_START = re.compile(r"\b[^\W\d_]")
+#: An ASCII text's characters as their shapes: ``A`` a capital, ``a`` a small letter, ``0`` a
+#: digit or ``_`` (the rest of a word), a space anything else; a word starts at ``" A"`` or
+#: ``" a"``, as ``_WORD_START`` finds.
+_ASCII_SHAPES = bytes(
+    ord("A") if chr(c).isupper() else ord("a") if chr(c).islower()
+    else ord("0") if chr(c).isdigit() or chr(c) == "_" else ord(" ")
+    for c in range(256)
+)  # fmt: skip
+_CAPITAL = "[0-9A-Z\u00c0-\u00de\u0100-\u024f\u0370-\u04ff]"
 #: Tokens that may be an anchor: starting with a digit or with a letter that may be a
-#: capital (Latin, Greek and Cyrillic capitals lie in these ranges); each is then looked at
-#: exactly. A number inside a word (``e-208``) starts a token of its own.
-_CANDIDATE = re.compile(r"\b[0-9A-Z\u00c0-\u00de\u0100-\u024f\u0370-\u04ff](?:[\w./+-]*\w)?")
+#: capital (Latin, Greek and Cyrillic capitals lie in these ranges) after a word boundary;
+#: each is then looked at exactly. A number inside a word (``e-208``) starts a token of its
+#: own. The boundary is looked for behind the first character, so that the search skips
+#: ahead to the characters that may start a token (a pattern that starts with ``\b`` is
+#: tried at every position).
+_CANDIDATE = re.compile(f"{_CAPITAL}(?<=\\b{_CAPITAL})(?:[\\w./+-]*\\w)?")
 
 
 def _fold(text: str) -> str:
@@ -102,8 +114,7 @@ def anchors(text: str) -> frozenset[str]:
     In a text written in capitals or in title case (most words capitalised, as titles
     often are), capitals say nothing, and only its numbers are anchors.
     """
-    starts = _WORD_START.findall(text)
-    numbers_only = sum(map(str.isupper, starts)) > MAX_CAPITALISED_SHARE * len(starts)
+    numbers_only = _title_case(text)
     has_number = _has_digit(text)
     if numbers_only and not has_number:
         return frozenset()
@@ -117,6 +128,17 @@ def anchors(text: str) -> frozenset[str]:
             match.group(0), numbers_only=numbers_only, first=_starts_sentence(text, match.start())
         )
     return frozenset(found)
+
+
+def _title_case(text: str) -> bool:
+    """Whether more than :data:`MAX_CAPITALISED_SHARE` of the text's words start with a capital."""
+    if text.isascii():
+        # Both counts at C speed from the characters' shapes: most texts are ASCII.
+        shapes = b" " + text.encode("ascii").translate(_ASCII_SHAPES)
+        capitalised = shapes.count(b" A")
+        return capitalised > MAX_CAPITALISED_SHARE * (capitalised + shapes.count(b" a"))
+    starts = _WORD_START.findall(text)
+    return sum(map(str.isupper, starts)) > MAX_CAPITALISED_SHARE * len(starts)
 
 
 def _keep(found: set[str], anchor: str) -> str:
