@@ -6,6 +6,8 @@ its parameters, so the results kept beside the store (:mod:`api.cache`) serve al
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from api.cache import RevisionCache
 from graph.store import Store
 from queries.duplicates import DEFAULT_MIN_SCORE, DuplicateReport, Kind, duplicates
@@ -24,11 +26,17 @@ PARTNERS_LIMIT = 10
 
 
 def duplicates_of(
-    cache: RevisionCache, min_score: float = DEFAULT_MIN_SCORE, kind: Kind | None = None
+    cache: RevisionCache,
+    min_score: float = DEFAULT_MIN_SCORE,
+    kind: Kind | None = None,
+    *,
+    second_process: bool = False,
 ) -> DuplicateReport:
-    """Duplicates for the current revision, computed once per parameters."""
+    """Duplicates for the current revision, computed once per parameters (in a second
+    process if asked and worth it: :func:`queries.duplicates.duplicates`)."""
     return cache.get(("analysis", "duplicates", min_score, kind),
-                     lambda: duplicates(cache.graph(), min_score=min_score, kind=kind))  # fmt: skip
+                     lambda: duplicates(cache.graph(), min_score=min_score, kind=kind,
+                                        second_process=second_process))  # fmt: skip
 
 
 def overlaps_of(cache: RevisionCache, competence: str | None = None, country: str | None = None,
@@ -73,10 +81,14 @@ def partners_of(cache: RevisionCache, member: str, country: str | None = None,
 def warm(cache: RevisionCache, store: Store) -> None:
     """Compute the projection and every analysis with its default parameters, ahead of readers."""
     cache.graph()
-    # The quick ones first: a reader waiting for one of them (see api/cache.py) has it soon.
-    priorities_of(cache, store)
-    fragmentation_of(cache)
-    gaps_of(cache)
-    cache.get(("analysis", "partner-profiles"), lambda: profiles_of(cache.graph()))
-    overlaps_of(cache)
-    duplicates_of(cache)
+    # The duplicate search, the longest, in a second process where there are CPUs for it;
+    # the others here meanwhile, the quick ones first: a reader waiting for one of them
+    # (see api/cache.py) has it soon.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="duplicates") as beside:
+        later = beside.submit(duplicates_of, cache, second_process=True)
+        priorities_of(cache, store)
+        fragmentation_of(cache)
+        gaps_of(cache)
+        cache.get(("analysis", "partner-profiles"), lambda: profiles_of(cache.graph()))
+        overlaps_of(cache)
+        later.result()

@@ -71,8 +71,11 @@ def _tree_rss_mb(pid: int) -> float:
     return total_kb / 1024.0
 
 
-def watched(args: list[str], env: dict[str, str], limit_mb: float) -> Run:
-    """Run a command to its end, or stop it when its memory passes ``limit_mb``."""
+def watched(
+    args: list[str], env: dict[str, str], limit_mb: float, poll_seconds: float = POLL_SECONDS
+) -> Run:
+    """Run a command to its end, or stop it when its memory passes ``limit_mb``; its memory
+    is looked at every ``poll_seconds``."""
     # The output goes to a file: a pipe nobody reads would block a talkative command.
     with tempfile.TemporaryFile("w+") as log:
         started = time.perf_counter()
@@ -84,7 +87,7 @@ def watched(args: list[str], env: dict[str, str], limit_mb: float) -> Run:
                 process.kill()
                 stopped = True
                 break
-            time.sleep(POLL_SECONDS)
+            time.sleep(poll_seconds)
         process.wait()
         seconds = time.perf_counter() - started
         log.seek(0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 import networkx as nx
 from pydantic import BaseModel
@@ -54,15 +55,23 @@ def all_analyses(
     """Run every analysis with its defaults on one projection; apply duplicate decisions.
 
     ``engine`` is where fragmentation's network algorithms run (igraph here by default).
+    The duplicate search, the longest, runs in a second process where there are CPUs for
+    it (:func:`queries.duplicates.duplicates`), while this one computes the others.
     """
-    duplicate_report = duplicates(graph)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="duplicates") as beside:
+        later = beside.submit(duplicates, graph, second_process=True)
+        overlap_report = overlaps(graph)
+        gap_report = gaps(graph)
+        fragmentation_report = fragmentation(graph, engine=engine)
+        priority_report = priorities(graph, unclassified_answers=unclassified_answers)
+        duplicate_report = later.result()
     return AnalysisBundle(
         revision=int(graph.graph.get("revision", 0)),
         duplicates=duplicate_report,
         decided=decided_clusters(triage(duplicate_report, decisions, graph)),
-        overlaps=overlaps(graph),
-        gaps=gaps(graph),
-        fragmentation=fragmentation(graph, engine=engine),
-        priorities=priorities(graph, unclassified_answers=unclassified_answers),
+        overlaps=overlap_report,
+        gaps=gap_report,
+        fragmentation=fragmentation_report,
+        priorities=priority_report,
         names=entity_names(graph),
     )

@@ -19,6 +19,10 @@ from graph.schema import NodeKind, RelType
 from queries.projection import linked_ids, nodes_of
 from queries.thresholds import DEFAULT_MIN_SCORE
 
+#: Initiatives from which :func:`duplicates` may search in a second process: below, starting
+#: one (about a second and a half of imports) costs more than the search.
+SECOND_PROCESS_MIN_ITEMS = 10_000
+
 if TYPE_CHECKING:
     from queries.pair_scoring import Item, ScoredPair
 
@@ -90,6 +94,16 @@ class _Context:
     items: dict[str, Item]
     organisations: dict[str, frozenset[str]]
     projects_of: dict[str, frozenset[str]]
+
+
+@dataclass(frozen=True)
+class _Initiatives:
+    """The initiatives of one kind as the search needs them: nothing refers to the graph."""
+
+    kind: Kind
+    items: list[Item]
+    #: The organisations that run each initiative, by id.
+    organisations: dict[str, frozenset[str]]
 
 
 _KINDS: dict[Kind, NodeKind] = {
@@ -243,6 +257,7 @@ def duplicates(
     *,
     min_score: float = DEFAULT_MIN_SCORE,
     kind: Kind | None = None,
+    second_process: bool = False,
 ) -> DuplicateReport:
     """Clusters of near-identical projects or training offers run by different organisations.
 
@@ -251,6 +266,10 @@ def duplicates(
     graph : the projection (:func:`queries.projection.project`).
     min_score : pairs scoring at least this (in [0, 1]) are duplicates.
     kind : only projects or only training offers; both when None.
+    second_process : search in a second process (:mod:`queries.second_process`) when there
+        are at least :data:`SECOND_PROCESS_MIN_ITEMS` initiatives, so that the calling
+        process's CPU stays free for other work (the report runs this in a thread of its
+        own meanwhile). The report is the same either way.
 
     Returns
     -------
@@ -258,39 +277,58 @@ def duplicates(
         Clusters (best first) with every pair's score, components and evidence, and the
         recognition candidates among training offers.
     """
+    linked = linked_ids(graph, _LINKS)
+    coordinators = _coordinators(graph)
+    initiatives = []
+    for name, node_kind in _KINDS.items():
+        if kind is not None and kind != name:
+            continue
+        nodes = nodes_of(graph, node_kind)
+        run_by = linked[RelType.PROVIDES if name == "training_offer" else RelType.PARTICIPATES_IN]
+        initiatives.append(
+            _Initiatives(
+                kind=name,
+                items=[_item(node, data, name, linked, coordinators) for node, data in nodes],
+                organisations={data["id"]: frozenset(run_by.get(node, ())) for node, data in nodes},
+            )
+        )
+    projects_of = _projects_of(linked)
+    if second_process and sum(len(i.items) for i in initiatives) >= SECOND_PROCESS_MIN_ITEMS:
+        from queries.second_process import in_second_process
+
+        return in_second_process(_search, initiatives, projects_of, min_score)
+    return _search(initiatives, projects_of, min_score)
+
+
+def _search(
+    initiatives: list[_Initiatives], projects_of: dict[str, frozenset[str]], min_score: float
+) -> DuplicateReport:
+    """The duplicate report of these initiatives (the search of :func:`duplicates`)."""
     # The scoring's NumPy and SciPy are imported when duplicates are searched, not with the
     # report models (which every command and view imports).
     from queries.pair_scoring import find_pairs, find_recognition_pairs, prepare
     from queries.semantic import find_anchor_pairs, with_anchor_pairs
 
-    linked = linked_ids(graph, _LINKS)
-    coordinators = _coordinators(graph)
-    projects_of = _projects_of(linked)
     clusters: list[DuplicateCluster] = []
     recognition: list[RecognitionCandidate] = []
-    for name, node_kind in _KINDS.items():
-        if kind is not None and kind != name:
-            continue
-        nodes = nodes_of(graph, node_kind)
-        items = [_item(node, data, name, linked, coordinators) for node, data in nodes]
-        run_by = linked[RelType.PROVIDES if name == "training_offer" else RelType.PARTICIPATES_IN]
-        if len(items) < 2:
+    for initiative in initiatives:
+        if len(initiative.items) < 2:
             continue
         context = _Context(
-            items={item.id: item for item in items},
-            organisations={data["id"]: frozenset(run_by.get(node, ())) for node, data in nodes},
+            items={item.id: item for item in initiative.items},
+            organisations=initiative.organisations,
             projects_of=projects_of,
         )
         # A project is not tied to one country's learners: the same project run from
         # another country still duplicates the effort, so only offers need a shared country.
-        features = prepare(items)
-        same_country = name == "training_offer"
+        features = prepare(initiative.items)
+        same_country = initiative.kind == "training_offer"
         pairs = with_anchor_pairs(
             find_pairs(features, min_score, same_country=same_country),
             find_anchor_pairs(features, min_score, same_country=same_country),
         )
-        clusters += _clusters(name, pairs, context)
-        if name == "training_offer":
+        clusters += _clusters(initiative.kind, pairs, context)
+        if initiative.kind == "training_offer":
             recognition = _recognition(find_recognition_pairs(features), context)
     clusters.sort(key=lambda c: (-c.score, c.kind, c.ids))
     return DuplicateReport(

@@ -317,3 +317,16 @@ def test_anchors_are_numbers_codes_and_names_not_title_case_words() -> None:
     assert "kurs" not in anchors("Kurs nach DGUV 209-093.")  # starts the sentence
     assert anchors("Industrial Robot Programming For Body Lines") == frozenset()
     assert anchors("HIGH VOLTAGE SAFETY LEVEL 2") == {"2"}
+
+
+@pytest.mark.parametrize("graph_name", ["planted_graph", "planted_rewordings"])
+def test_a_second_process_gives_the_same_report(
+    graph_name: str, request: pytest.FixtureRequest, searched_beside: list[object]
+) -> None:
+    graph = request.getfixturevalue(graph_name)
+    here = duplicates(graph)
+    assert not searched_beside
+    beside = duplicates(graph, second_process=True)
+    assert searched_beside
+    assert here.clusters
+    assert beside == here
