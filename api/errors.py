@@ -38,6 +38,12 @@ def _status(error: SkillGraphError) -> tuple[int, str]:
     return 400, "bad_request"
 
 
+def skillgraph_error_response(error: SkillGraphError) -> JSONResponse:
+    """The answer to one of the project's errors: its status, code and one-line message."""
+    status, code = _status(error)
+    return error_response(status, code, str(error))
+
+
 #: Codes for the statuses Starlette and the body limit raise themselves (400 is a body
 #: the multipart parser refused, e.g. over the form limits).
 _HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
@@ -48,8 +54,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(SkillGraphError)
     async def on_skillgraph_error(_: Request, error: SkillGraphError) -> JSONResponse:
-        status, code = _status(error)
-        return error_response(status, code, str(error))
+        return skillgraph_error_response(error)
 
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(_: Request, error: RequestValidationError) -> JSONResponse:

@@ -137,14 +137,26 @@ def test_the_api_answers_503_while_the_server_restarts_and_recovers_by_itself(
         ingest(client.app.state.store, [TINY])  # type: ignore[attr-defined]
         before = client.get("/organisations").json()
         assert before["count"] > 0
+        store = client.app.state.store  # type: ignore[attr-defined]
+        reads = []
+        read_revision = store.revision
+
+        def counted_revision() -> int:
+            reads.append(1)
+            return read_revision()
+
+        store.revision = counted_revision
         neo4j.server.stop()
         try:
             for path in ("/organisations?limit=3", "/stats", "/analysis/gaps", "/health"):
+                reads.clear()
                 down = client.get(path)
                 assert down.status_code == 503, (path, down.text)
                 error = down.json()["error"]
                 assert error["code"] == "store_unavailable" and "Neo4j" in error["message"]
                 assert set(error) == {"code", "message", "details"}
+                # One attempt to reach the server per request: each waits for its retries.
+                assert len(reads) == 1, path
             with pytest.raises(StoreUnavailable):
                 client.app.state.store.run("RETURN 1 AS x")  # type: ignore[attr-defined]
         finally:
