@@ -19,8 +19,9 @@ from graph.schema import NodeKind, RelType
 from queries.projection import linked_ids, nodes_of
 from queries.thresholds import DEFAULT_MIN_SCORE
 
-#: Initiatives from which :func:`duplicates` may search in a second process: below, starting
-#: one (about a second and a half of imports) costs more than the search.
+#: Initiatives from which :func:`duplicates` may search in a second process: from here on the
+#: search takes seconds, while starting a process takes about half a second (most of it
+#: importing NumPy and SciPy).
 SECOND_PROCESS_MIN_ITEMS = 10_000
 
 if TYPE_CHECKING:
