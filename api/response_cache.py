@@ -20,7 +20,6 @@ from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import FastAPI
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -92,9 +91,8 @@ class ResponseCache:
             await self.app(scope, receive, send)
             return
         try:
-            # Cheap on both stores (kept in memory; re-read from Neo4j at most twice a second),
-            # but off the event loop: a Neo4j server that is down holds the read for its retries.
-            revision = await run_in_threadpool(store.revision)
+            # Cheap on both stores (kept in memory; re-read from Neo4j at most twice a second).
+            revision = store.revision()
         except SkillGraphError as error:
             # Answered here: the app would read the revision again, and wait as long again.
             await skillgraph_error_response(error)(scope, receive, send)
