@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import os
 import re
 import unicodedata
 from collections import defaultdict
@@ -37,6 +36,7 @@ import numpy as np
 import pyarrow as pa
 import scipy.sparse as sp
 
+from queries.second_process import usable_cpus
 from queries.thresholds import DEFAULT_MIN_SCORE, RECOGNITION_MIN_TEXT
 
 #: Weights of the score's components; a missing component (no EQF, no dates) is left out
@@ -57,7 +57,7 @@ MAX_NEIGHBOURS = 50
 CHUNK_ROWS = 256
 #: Threads of one block product: the CPUs this process may use, at most two (measured on
 #: two CPUs: 0.87x the time of one thread for 1.1x the CPU time; see docs/benchmarks.md).
-PRODUCT_THREADS = min(2, len(os.sched_getaffinity(0)))
+PRODUCT_THREADS = min(2, usable_cpus())
 #: Blocks up to this size are scored pair by pair, all together (a product per block costs
 #: more than its few pairs); at this size no item can have more than MAX_NEIGHBOURS matches.
 SMALL_BLOCK = MAX_NEIGHBOURS + 1
